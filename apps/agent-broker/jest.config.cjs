@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../tools/jest/db.preset.js'),
+  displayName: 'agent-broker',
+  rootDir: __dirname,
+};

@@ -1,0 +1,33 @@
+import { AGENT_TOKEN_PREFIX } from '@millrace/contracts';
+import { BaseConfig, IsPort, Secret } from '@millrace/server-kit';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+/** agent-worker settings (API.md "Agent worker environment"); HTTP only, no database. */
+export class AgentWorkerConfig extends BaseConfig {
+  /** The token minted by a superadmin: `jwt_agent_<JWT>`. */
+  @Secret()
+  @Matches(new RegExp(`^${AGENT_TOKEN_PREFIX}[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$`), {
+    message: `AGENT_TOKEN must be a token minted by create_agent_token (${AGENT_TOKEN_PREFIX}<JWT>)`,
+  })
+  AGENT_TOKEN!: string;
+
+  @Matches(/^https?:\/\/\S*[^/\s]$/, { message: 'BASE_INTERNAL_URL must be an http(s) URL without a trailing slash' })
+  BASE_INTERNAL_URL!: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'WORKER_SUFFIX must be 1-64 characters of A-Z a-z 0-9 _ -' })
+  WORKER_SUFFIX?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100_000)
+  INIT_SCRIPT?: string;
+
+  /** Accepted for familiarity with Windmill; this app is always an agent. */
+  @IsOptional()
+  @IsIn(['agent'])
+  MODE?: string;
+
+  @IsPort()
+  HEALTH_PORT = 8004;
+}

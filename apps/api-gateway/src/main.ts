@@ -1,0 +1,9 @@
+import 'reflect-metadata';
+import { loadConfig, runApp, runMain } from '@millrace/server-kit';
+import { AppModule } from './app.module';
+import { GatewayConfig } from './config/api-gateway.config';
+
+runMain('api-gateway', async () => {
+  const config = loadConfig(GatewayConfig);
+  await runApp(AppModule.forRoot(config), { port: config.PORT, shutdownGraceS: config.SHUTDOWN_GRACE_S });
+});

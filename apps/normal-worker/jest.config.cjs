@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../tools/jest/db.preset.js'),
+  displayName: 'normal-worker',
+  rootDir: __dirname,
+};

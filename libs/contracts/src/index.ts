@@ -1,0 +1,1 @@
+export * from './lib/agent-token.claims';

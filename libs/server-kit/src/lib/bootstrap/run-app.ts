@@ -1,0 +1,82 @@
+import 'reflect-metadata';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { ConfigValidationError } from '../config/config.errors';
+import { ShutdownState } from '../health/shutdown-state';
+import { HttpErrorFilter } from '../http/http-error.filter';
+import { createValidationPipe } from '../http/validation.pipe';
+
+export interface RunAppOptions {
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
+  host?: string;
+  /** Largest accepted request body. */
+  bodyLimit?: string;
+  /** Seconds to let in-flight work finish after SIGTERM/SIGINT before forcing exit. */
+  shutdownGraceS: number;
+}
+
+/** Applies what every Millrace HTTP app shares: error shape, validation, body limits. */
+export function configureHttpApp(app: INestApplication, bodyLimit = '10mb'): void {
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: bodyLimit });
+  express.useBodyParser('text', { limit: bodyLimit });
+  express.disable('x-powered-by');
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalPipes(createValidationPipe());
+}
+
+/**
+ * Boots a Nest app: structured logs, shared HTTP conventions, listen, and a graceful
+ * shutdown on SIGTERM/SIGINT (readiness goes down, lifecycle hooks drain, exit 0; a second
+ * signal or the grace limit forces exit 1).
+ */
+export async function runApp(module: Type | DynamicModule, options: RunAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  configureHttpApp(app, options.bodyLimit);
+  await app.listen(options.port, options.host ?? '0.0.0.0');
+  const address = app.getHttpServer().address() as { port: number } | null;
+  logger.log(`listening on port ${address?.port ?? options.port}`, 'Bootstrap');
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(`second ${signal}: exiting now`, 'Shutdown');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.log(`${signal} received: draining (grace ${options.shutdownGraceS}s)`, 'Shutdown');
+    app.get(ShutdownState, { strict: false }).startDraining();
+    const force = setTimeout(() => {
+      logger.error(`still busy after ${options.shutdownGraceS}s: exiting anyway`, 'Shutdown');
+      process.exit(1);
+    }, options.shutdownGraceS * 1000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error(`shutdown failed: ${String(err)}`, 'Shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  return app;
+}
+
+/**
+ * Runs `main`; a config error is printed as one JSON log line naming the variables and the
+ * process exits 1 — so a bad deployment fails loudly at boot, not at first use.
+ */
+export function runMain(app: string, main: () => Promise<unknown>): void {
+  main().catch((err: unknown) => {
+    const msg = err instanceof ConfigValidationError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`${JSON.stringify({ level: 60, time: Date.now(), app, msg })}\n`);
+    process.exit(1);
+  });
+}

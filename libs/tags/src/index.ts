@@ -1,0 +1,3 @@
+export * from './lib/tag-syntax';
+export * from './lib/tag-resolution';
+export * from './lib/tag-resolution.error';
