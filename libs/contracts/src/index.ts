@@ -1,1 +1,2 @@
 export * from './lib/agent-token.claims';
+export * from './lib/service-token.claims';
