@@ -1,2 +1,3 @@
 export * from './lib/agent-token.claims';
 export * from './lib/service-token.claims';
+export * from './lib/script-schema';
