@@ -1,4 +1,5 @@
 import { Init1764370000000 } from './1764370000000-Init';
+import { WorkerGroupConfig1764370500000 } from './1764370500000-WorkerGroupConfig';
 
 /** Every migration, oldest first. Never edit one that has shipped; add a new one. */
-export const MIGRATIONS = [Init1764370000000];
+export const MIGRATIONS = [Init1764370000000, WorkerGroupConfig1764370500000];
