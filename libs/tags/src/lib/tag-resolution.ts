@@ -1,8 +1,10 @@
 import { isValidTag } from './tag-syntax';
 import { TagResolutionError, TagResolutionErrorCode } from './tag-resolution.error';
 
-export type JobKind = 'script' | 'preview' | 'flow' | 'flowstep' | 'dependency' | 'init';
-export type ScriptLanguage = 'bash' | 'python3' | 'nodejs' | 'typescript';
+export const JOB_KINDS = ['script', 'preview', 'flow', 'flowstep', 'dependency', 'init'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+export const SCRIPT_LANGUAGES = ['bash', 'python3', 'nodejs', 'typescript'] as const;
+export type ScriptLanguage = (typeof SCRIPT_LANGUAGES)[number];
 
 export interface TagInputs {
   workspace: string;
