@@ -14,6 +14,7 @@
  * @property {string} databaseUrl
  * @property {string} logLevel
  * @property {Record<string, string>} urls           base URL of every app started so far
+ * @property {{ JWT_PRIVATE_KEY: string, JWT_PUBLIC_KEY: string, JOB_TOKEN_SECRET: string }} secrets  see secrets.mjs
  * @property {string | undefined} demoAgentToken
  * @property {Record<string, string | undefined>} env the launcher's environment
  *
@@ -32,16 +33,23 @@ const database = (ctx) => ({
 });
 
 /** @type {AppSpec[]} Everything that needs only PostgreSQL; they start together. */
+// Apps ignore variables their config class does not declare, so handing one over before the
+// app reads it (a URL, a key) is harmless, and keeps `npm start` working as features land.
 export const SERVER_APPS = [
-  { name: 'job-queue', portVar: 'PORT', env: database },
-  { name: 'agent-broker', portVar: 'PORT', env: database },
+  { name: 'job-queue', portVar: 'PORT', env: (ctx) => ({ ...database(ctx), JWT_PUBLIC_KEY: ctx.secrets.JWT_PUBLIC_KEY }) },
+  {
+    name: 'agent-broker',
+    portVar: 'PORT',
+    env: (ctx) => ({ ...database(ctx), JWT_PUBLIC_KEY: ctx.secrets.JWT_PUBLIC_KEY, JOB_TOKEN_SECRET: ctx.secrets.JOB_TOKEN_SECRET }),
+  },
   { name: 'normal-worker', portVar: 'HEALTH_PORT', env: database },
   {
     name: 'api-gateway',
     portVar: 'PORT',
-    // The gateway forwards to these; unused until the proxy routes land, harmless before.
     env: (ctx) => ({
       ...database(ctx),
+      JWT_PRIVATE_KEY: ctx.secrets.JWT_PRIVATE_KEY,
+      JWT_PUBLIC_KEY: ctx.secrets.JWT_PUBLIC_KEY,
       JOB_QUEUE_URL: ctx.urls['job-queue'],
       AGENT_BROKER_URL: ctx.urls['agent-broker'],
       SUPERADMIN_EMAIL: ctx.env.SUPERADMIN_EMAIL || 'admin@millrace.local',

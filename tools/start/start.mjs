@@ -9,6 +9,7 @@ import path from 'node:path';
 import { freePort } from '../lib/embedded-pg.mjs';
 import { AGENT_APPS, SERVER_APPS, adminLogin, mintDemoAgentToken } from './apps.mjs';
 import { Child, say, waitReady } from './children.mjs';
+import { localSecrets } from './secrets.mjs';
 import { readSettings, SettingsError } from './settings.mjs';
 import { appBundle, migrate, missingBundles, nxRunMany, runToEnd, StepFailed } from './steps.mjs';
 
@@ -82,7 +83,6 @@ function failWith(err, what = 'start-up failed') {
 
 /** Starts PostgreSQL in its own process (see pg-host.mjs) and resolves its URL. */
 async function startPostgres(dataDir) {
-  mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   postgres = new Child('postgres', process.execPath, [path.join(import.meta.dirname, 'pg-host.mjs'), path.join(dataDir, 'pg')], {
     env: process.env,
     ipc: true,
@@ -142,12 +142,15 @@ async function main() {
     log('building the apps and the migrate CLI');
     await runToEnd(track(nxRunMany('build', ['build', 'build-migrate'])));
   }
+  // 0755: as root, PostgreSQL runs as the `postgres` user, which must reach <dataDir>/pg.
+  mkdirSync(settings.dataDir, { recursive: true, mode: 0o755 });
+  const secrets = localSecrets(settings.dataDir, process.env);
   const databaseUrl = settings.databaseUrl ?? (await startPostgres(settings.dataDir));
   if (stopping) return;
   await runToEnd(track(migrate(databaseUrl)));
   if (stopping) return;
 
-  const ctx = { databaseUrl, logLevel: settings.logLevel, urls: {}, demoAgentToken: undefined, env: process.env };
+  const ctx = { databaseUrl, logLevel: settings.logLevel, urls: {}, secrets, demoAgentToken: undefined, env: process.env };
   await startWave(SERVER_APPS, ctx);
   ctx.demoAgentToken = await mintDemoAgentToken(ctx);
   const agents = AGENT_APPS.filter((a) => a.enabled?.(ctx) ?? true);
