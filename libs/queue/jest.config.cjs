@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../tools/jest/db.preset.js'),
+  displayName: 'queue',
+  rootDir: __dirname,
+};

@@ -1,0 +1,11 @@
+export * from './lib/queue.types';
+export * from './lib/queue.error';
+export * from './lib/queue.channels';
+export * from './lib/queue-monitor.types';
+export * from './lib/worker-ping.types';
+export { type JobFinish, type FinishedJob } from './lib/job-finish.util';
+export { PgJobQueue, type PgJobQueueOptions } from './lib/pg-job-queue.repository';
+export { CompletionWaiter } from './lib/completion.waiter';
+export { NewJobListener, type NewJobListenerOptions } from './lib/new-job.listener';
+export { QueueMonitor } from './lib/queue-monitor.service';
+export { PgWorkerPings } from './lib/pg-worker-pings.repository';

@@ -1,0 +1,75 @@
+import { JOB_COMPLETED_CHANNEL } from './queue.channels';
+import { toStorableJsonText } from './json.util';
+import type { JobError, JobOutcome } from './queue.types';
+
+/**
+ * One job to complete through FINISH_JOBS: by a worker's outcome, a cancel, or the monitor.
+ * `claimId` must be the claim holding the job (null for a job nobody claimed yet).
+ */
+export interface JobFinish {
+  jobId: string;
+  claimId: string | null;
+  success: boolean;
+  result?: unknown;
+  error?: JobError | null;
+  durationMs?: number | null;
+  memPeak?: number | null;
+  canceledBy?: string | null;
+  canceledReason?: string | null;
+}
+
+/** What completion hooks receive about a job that completed. */
+export interface FinishedJob {
+  id: string;
+  workspaceId: string;
+  parentJob: string | null;
+  success: boolean;
+}
+
+export interface FinishedJobRow {
+  id: string;
+  workspace_id: string;
+  success: boolean;
+  parent_job: string | null;
+}
+
+export function outcomeToFinish(jobId: string, claimId: string, outcome: JobOutcome): JobFinish {
+  const common = { jobId, claimId, durationMs: outcome.durationMs, memPeak: outcome.memPeak, result: outcome.result };
+  if (outcome.success) return { ...common, success: true };
+  return { ...common, success: false, error: outcome.error, canceledBy: outcome.canceledBy, canceledReason: outcome.canceledReason };
+}
+
+/** A non-negative whole number, or NULL (a bogus figure from a worker is dropped, not stored). */
+function count(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : null;
+}
+
+function errorJson(error: JobError | null | undefined, success: boolean): string | null {
+  if (success) return null;
+  // A failure always has an error the user can read, even when a worker sent none.
+  const e = error ?? { message: 'the job failed without an error message' };
+  const normalized: JobError = { message: typeof e.message === 'string' ? e.message : String(e.message) };
+  if (typeof e.name === 'string') normalized.name = e.name;
+  if (typeof e.stack === 'string') normalized.stack = e.stack;
+  return toStorableJsonText(normalized);
+}
+
+/** The parameters of FINISH_JOBS for a batch whose job ids are distinct. */
+export function toFinishParams(items: readonly JobFinish[]): unknown[] {
+  return [
+    items.map((i) => i.jobId),
+    items.map((i) => i.claimId),
+    items.map((i) => i.success),
+    items.map((i) => toStorableJsonText(i.result)),
+    items.map((i) => errorJson(i.error, i.success)),
+    items.map((i) => count(i.durationMs)),
+    items.map((i) => count(i.memPeak)),
+    items.map((i) => i.canceledBy ?? null),
+    items.map((i) => i.canceledReason ?? null),
+    JOB_COMPLETED_CHANNEL,
+  ];
+}
+
+export function toFinishedJob(row: FinishedJobRow): FinishedJob {
+  return { id: row.id, workspaceId: row.workspace_id, parentJob: row.parent_job, success: row.success };
+}
