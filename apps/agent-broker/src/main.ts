@@ -5,5 +5,6 @@ import { AgentBrokerConfig } from './config/agent-broker.config';
 
 runMain('agent-broker', async () => {
   const config = loadConfig(AgentBrokerConfig);
-  await runApp(AppModule.forRoot(config), { port: config.PORT, shutdownGraceS: config.SHUTDOWN_GRACE_S });
+  // 10 MB bounds send_result bodies; push_logs chunks are held to LOG_CHUNK_MAX_BYTES (413).
+  await runApp(AppModule.forRoot(config), { port: config.PORT, shutdownGraceS: config.SHUTDOWN_GRACE_S, bodyLimit: '10mb' });
 });

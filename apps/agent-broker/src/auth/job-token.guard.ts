@@ -1,0 +1,42 @@
+import { BadRequestException, CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { RequestWithAgent } from './agent-identity';
+import { JobGrant, JobTokenService } from './job-token.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const WORKSPACE = /^[a-z0-9][a-z0-9-]{1,49}$/;
+
+export type RequestWithGrant = RequestWithAgent & { grant?: JobGrant };
+
+/**
+ * Job routes (after AgentTokenGuard): `X-Job-Token` must be a broker-signed, unexpired job
+ * token for this route's job id, issued to this very agent worker, and — on `/w/{ws}/` routes —
+ * for a job of that workspace. Whether the claim is still current is the queue's call (409).
+ */
+@Injectable()
+export class JobTokenGuard implements CanActivate {
+  constructor(private readonly tokens: JobTokenService) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    const req = ctx.switchToHttp().getRequest<RequestWithGrant>();
+    const id = req.params['id'] ?? '';
+    if (!UUID.test(id)) throw new BadRequestException(`id: ${JSON.stringify(id)} is not a job id (UUID)`);
+    const ws = req.params['ws'];
+    if (ws !== undefined && !WORKSPACE.test(ws)) throw new BadRequestException(`ws: ${JSON.stringify(ws)} is not a workspace id`);
+
+    const raw = req.headers['x-job-token'];
+    if (typeof raw !== 'string' || raw === '') throw new UnauthorizedException('missing X-Job-Token (returned by pull_job with the job)');
+    const grant = this.tokens.verify(raw);
+    if (grant.jobId !== id.toLowerCase()) throw new ForbiddenException(`the job token is not for job ${id}`);
+    if (!req.agent || grant.worker !== req.agent.worker) throw new ForbiddenException('the job token was issued to another worker');
+    if (ws !== undefined && grant.workspaceId !== ws) throw new NotFoundException(`no job ${id} in workspace ${ws}`);
+    req.grant = grant;
+    return true;
+  }
+}
+
+/** Injects the verified job grant (JobTokenGuard guarantees it is there). */
+export const Grant = createParamDecorator((_data: unknown, ctx: ExecutionContext): JobGrant => {
+  const grant = ctx.switchToHttp().getRequest<RequestWithGrant>().grant;
+  if (!grant) throw new Error('Grant used on a route without JobTokenGuard');
+  return grant;
+});

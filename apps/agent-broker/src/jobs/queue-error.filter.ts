@@ -1,0 +1,35 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
+import { errorBody, ErrorBody } from '@millrace/server-kit';
+import { QueueError, QueueErrorCode } from '@millrace/queue';
+import type { HttpResponse } from '../common/http.types';
+
+function statusOf(code: QueueErrorCode): number {
+  switch (code) {
+    case QueueErrorCode.NotFound:
+      return HttpStatus.NOT_FOUND;
+    case QueueErrorCode.InvalidJob:
+      return HttpStatus.BAD_REQUEST;
+    case QueueErrorCode.StaleClaim:
+    case QueueErrorCode.LogOffsetGap:
+    case QueueErrorCode.AlreadyCompleted:
+      return HttpStatus.CONFLICT;
+  }
+}
+
+/** The error body of a log gap also says where to resume: `{"error": {code, message, offset}}`. */
+export type QueueErrorBody = ErrorBody & { error: { offset?: number } };
+
+/**
+ * Maps the queue's typed errors: stale or foreign claim → 409 `stale_claim`; log gap → 409
+ * `log_offset_gap` with the server's `offset`; unknown job → 404.
+ */
+@Catch(QueueError)
+export class QueueErrorFilter implements ExceptionFilter {
+  catch(e: QueueError, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<HttpResponse>();
+    const status = statusOf(e.code);
+    const body: QueueErrorBody = errorBody(status, e.message, e.code);
+    if (e.code === QueueErrorCode.LogOffsetGap && e.serverOffset !== undefined) body.error.offset = e.serverOffset;
+    res.status(status).json(body);
+  }
+}

@@ -1,0 +1,32 @@
+import { Controller, HttpStatus, Post, Query, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { Agent, AgentIdentity } from '../auth/agent-identity';
+import { AgentTokenGuard } from '../auth/agent-token.guard';
+import type { HttpResponse } from '../common/http.types';
+import { PullJobQuery } from './dto/pull-job.query';
+import { PullService } from './pull.service';
+
+@Controller('api/agent_workers')
+@UseGuards(AgentTokenGuard)
+export class PullController {
+  constructor(private readonly pull: PullService) {}
+
+  /**
+   * 200 `{job, job_token}`, or 204 once `wait_s` passes with no job for the token's tags.
+   * The response is written here (not returned) because Nest would overwrite a 204 set on a
+   * passthrough response with the route's status code.
+   */
+  @Post('pull_job')
+  async pullJob(@Agent() agent: AgentIdentity, @Query() query: PullJobQuery, @Res() res: HttpResponse): Promise<void> {
+    const outcome = await this.pull.pull(agent, query.wait_s, res);
+    switch (outcome.kind) {
+      case 'job':
+        res.status(HttpStatus.OK).json(this.pull.reply(outcome.job, agent));
+        return;
+      case 'no_job':
+        res.status(HttpStatus.NO_CONTENT).end();
+        return;
+      case 'revoked':
+        throw new UnauthorizedException('agent token refused: it has been revoked');
+    }
+  }
+}

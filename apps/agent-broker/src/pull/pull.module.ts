@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { JobDispatcher } from './job-dispatcher.service';
+import { NewJobWakeup } from './new-job-wakeup.service';
+import { PullController } from './pull.controller';
+import { PullService } from './pull.service';
+import { WaiterRegistry } from './waiter-registry';
+
+@Module({
+  imports: [AuthModule],
+  controllers: [PullController],
+  providers: [WaiterRegistry, JobDispatcher, NewJobWakeup, PullService],
+  exports: [JobDispatcher, WaiterRegistry],
+})
+export class PullModule {}

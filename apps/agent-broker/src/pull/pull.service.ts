@@ -1,0 +1,55 @@
+import { ForbiddenException, Injectable } from '@nestjs/common';
+import { ClaimedJob, PgJobQueue } from '@millrace/queue';
+import type { AgentIdentity } from '../auth/agent-identity';
+import type { HttpResponse } from '../common/http.types';
+import { JobTokenService } from '../auth/job-token.service';
+import { AGENT_EXCLUDED_KINDS, JobDispatcher } from './job-dispatcher.service';
+import { PullJobReply, toPulledJobView } from './pulled-job.view';
+import { Waiter, WaitOutcome } from './waiter';
+import { WaiterRegistry } from './waiter-registry';
+
+/** pull_job: an immediate claim (wait_s=0) or a long poll served by the dispatcher. */
+@Injectable()
+export class PullService {
+  constructor(
+    private readonly queue: PgJobQueue,
+    private readonly dispatcher: JobDispatcher,
+    private readonly registry: WaiterRegistry,
+    private readonly tokens: JobTokenService,
+  ) {}
+
+  /**
+   * Resolves with a job, or `no_job` after `waitS` seconds. The wait holds no database
+   * connection: the agent is only an entry in the registry until the dispatcher serves it.
+   * If the client disconnects first the poll ends and can no longer be given a job.
+   */
+  async pull(agent: AgentIdentity, waitS: number, res: HttpResponse): Promise<WaitOutcome> {
+    if (agent.tags.length === 0) throw new ForbiddenException('this agent token has no tags an agent may serve (flow and dependency tags are for normal workers)');
+    if (this.dispatcher.isStopping) return { kind: 'no_job' };
+    if (waitS === 0) {
+      const [job] = await this.queue.claim({ worker: agent.worker, tags: agent.tags, limit: 1, excludeKinds: AGENT_EXCLUDED_KINDS });
+      return job ? { kind: 'job', job } : { kind: 'no_job' };
+    }
+    return new Promise<WaitOutcome>((resolve) => {
+      const waiter = new Waiter(agent, resolve);
+      const end = () => {
+        this.registry.remove(waiter);
+        waiter.settle({ kind: 'no_job' });
+      };
+      waiter.timer = setTimeout(end, waitS * 1000);
+      const gone = () => {
+        waiter.markGone();
+        end();
+      };
+      // The client may have left while the guards ran; then 'close' has already fired.
+      if (!res.socket || res.socket.destroyed) return gone();
+      res.on('close', gone);
+      this.dispatcher.enqueue(waiter);
+    });
+  }
+
+  reply(job: ClaimedJob, agent: AgentIdentity): PullJobReply {
+    const token = this.tokens.sign({ jobId: job.id, claimId: job.claimId, worker: agent.worker, workspaceId: job.workspaceId }, job.timeoutS);
+    return { job: toPulledJobView(job), job_token: token };
+  }
+}
