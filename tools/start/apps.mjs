@@ -13,6 +13,7 @@
  * @typedef {object} Context
  * @property {string} databaseUrl
  * @property {string} logLevel
+ * @property {string} dataDir                       absolute MILLRACE_DATA_DIR
  * @property {Record<string, string>} urls           base URL of every app started so far
  * @property {{ JWT_PRIVATE_KEY: string, JWT_PUBLIC_KEY: string, JOB_TOKEN_SECRET: string }} secrets  see secrets.mjs
  * @property {string | undefined} demoAgentToken
@@ -50,6 +51,7 @@ export const SERVER_APPS = [
       ...database(ctx),
       JWT_PRIVATE_KEY: ctx.secrets.JWT_PRIVATE_KEY,
       JWT_PUBLIC_KEY: ctx.secrets.JWT_PUBLIC_KEY,
+      MILLRACE_DATA_DIR: ctx.dataDir,
       JOB_QUEUE_URL: ctx.urls['job-queue'],
       AGENT_BROKER_URL: ctx.urls['agent-broker'],
       SUPERADMIN_EMAIL: ctx.env.SUPERADMIN_EMAIL || 'admin@millrace.local',

@@ -3,6 +3,10 @@
 // job-token secret. Generated on first start and kept in <MILLRACE_DATA_DIR>/secrets.json
 // (mode 0600), so tokens minted in one run still verify in the next. Variables already set
 // in the environment win: that is how a deployment brings its own.
+//
+// Run directly, it prints a fresh set as KEY=value lines (PEM newlines as \n, which the apps
+// accept), for an env file of docker compose or a Kubernetes Secret:
+//   node tools/start/secrets.mjs > .data/compose.env
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,12 +22,7 @@ export function localSecrets(dataDir, env) {
   if (existsSync(file)) {
     stored = JSON.parse(readFileSync(file, 'utf8'));
   } else {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', {
-      namedCurve: 'P-256',
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
-    stored = { JWT_PRIVATE_KEY: privateKey, JWT_PUBLIC_KEY: publicKey, JOB_TOKEN_SECRET: randomBytes(32).toString('base64url') };
+    stored = freshSecrets();
     writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
   }
   // A key pair comes as a pair: taking one half from the environment and the other from the
@@ -34,4 +33,19 @@ export function localSecrets(dataDir, env) {
     JWT_PUBLIC_KEY: ownPair ? env.JWT_PUBLIC_KEY : stored.JWT_PUBLIC_KEY,
     JOB_TOKEN_SECRET: env.JOB_TOKEN_SECRET || stored.JOB_TOKEN_SECRET,
   };
+}
+
+function freshSecrets() {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  return { JWT_PRIVATE_KEY: privateKey, JWT_PUBLIC_KEY: publicKey, JOB_TOKEN_SECRET: randomBytes(32).toString('base64url') };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
+  for (const [name, value] of Object.entries(freshSecrets())) {
+    process.stdout.write(`${name}=${value.trim().replace(/\n/g, '\\n')}\n`);
+  }
 }

@@ -150,7 +150,15 @@ async function main() {
   await runToEnd(track(migrate(databaseUrl)));
   if (stopping) return;
 
-  const ctx = { databaseUrl, logLevel: settings.logLevel, urls: {}, secrets, demoAgentToken: undefined, env: process.env };
+  const ctx = {
+    databaseUrl,
+    logLevel: settings.logLevel,
+    dataDir: settings.dataDir,
+    urls: {},
+    secrets,
+    demoAgentToken: undefined,
+    env: process.env,
+  };
   await startWave(SERVER_APPS, ctx);
   ctx.demoAgentToken = await mintDemoAgentToken(ctx);
   const agents = AGENT_APPS.filter((a) => a.enabled?.(ctx) ?? true);
