@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isValidTag, JOB_KINDS, SCRIPT_LANGUAGES } from '@millrace/tags';
+import { transpose } from './columns.util';
 import { isUuid } from './ids.util';
 import { jsonHasNul, toJsonText } from './json.util';
 import { QueueError, QueueErrorCode } from './queue.error';
@@ -55,7 +56,7 @@ function integerIn(field: string, value: unknown, min: number, max: number): num
  * job's index when the batch has more than one.
  */
 export function toPushColumns(jobs: readonly NewJob[]): PushColumns {
-  const columns: unknown[][] = Array.from({ length: 16 }, () => []);
+  const rows: unknown[][] = [];
   const ids: string[] = [];
   const tags: string[] = [];
   const seen = new Map<string, number>();
@@ -103,9 +104,9 @@ export function toPushColumns(jobs: readonly NewJob[]): PushColumns {
       requiredText(at('createdBy'), job.createdBy),
       scheduledFor,
     ];
-    row.forEach((value, column) => columns[column]!.push(value));
+    rows.push(row);
     ids.push(id);
     tags.push(job.tag);
   });
-  return { ids, values: columns, tags };
+  return { ids, values: transpose(rows, 16), tags };
 }

@@ -21,6 +21,7 @@ import type {
   NewJob,
 } from './queue.types';
 import { toPushColumns } from './new-job.validation';
+import { ASSIGN_WORKERS } from './sql/assign-workers.sql';
 import { CLAIM_JOBS } from './sql/claim-jobs.sql';
 import { COMPLETED_IN_WORKSPACE } from './sql/completed-in-workspace.sql';
 import { FINISH_JOBS } from './sql/finish-jobs.sql';
@@ -29,6 +30,7 @@ import { HEARTBEAT } from './sql/heartbeat.sql';
 import { JOB_STATE } from './sql/job-state.sql';
 import { LOCK_FOR_CANCEL } from './sql/lock-for-cancel.sql';
 import { PUSH_JOBS } from './sql/push-jobs.sql';
+import { RELEASE_CLAIMS } from './sql/release-claims.sql';
 
 const MAX_CLAIM = 1000;
 const UNIQUE_VIOLATION = '23505';
@@ -77,7 +79,8 @@ export class PgJobQueue {
 
   async push(job: NewJob): Promise<string> {
     const [id] = await this.pushMany([job]);
-    return id!;
+    if (id === undefined) throw new Error('pushMany returned no id for one job');
+    return id;
   }
 
   /** All or nothing: one statement inserting every job, one NOTIFY with their distinct tags. */
@@ -104,6 +107,28 @@ export class PgJobQueue {
     if (tags.length === 0) return [];
     const { rows } = await this.pool.query<ClaimedJobRow>(CLAIM_JOBS, [tags, req.limit, excluded, req.worker]);
     return rows.map((row) => toClaimedJob(row, req.worker));
+  }
+
+  /**
+   * Gives back claimed jobs that no worker received (they never ran, so `restarts` stays):
+   * queued again, their claims dead. Returns how many were still held and went back.
+   */
+  async release(claims: ReadonlyArray<{ jobId: string; claimId: string }>): Promise<number> {
+    const held = claims.filter((c) => isUuid(c.jobId) && isUuid(c.claimId));
+    if (held.length === 0) return 0;
+    const { rows } = await this.pool.query<{ released: number }>({ ...RELEASE_CLAIMS, values: [held.map((c) => c.jobId), held.map((c) => c.claimId), NEW_JOBS_CHANNEL] });
+    return rows[0]?.released ?? 0;
+  }
+
+  /**
+   * After one claim made for several workers, records which worker got each job (shown in
+   * views and zombie errors). Returns how many rows were still held and updated.
+   */
+  async assignWorkers(items: ReadonlyArray<{ jobId: string; claimId: string; worker: string }>): Promise<number> {
+    const held = items.filter((i) => isUuid(i.jobId) && isUuid(i.claimId) && typeof i.worker === 'string' && i.worker !== '');
+    if (held.length === 0) return 0;
+    const { rowCount } = await this.pool.query({ ...ASSIGN_WORKERS, values: [held.map((i) => i.jobId), held.map((i) => i.claimId), held.map((i) => i.worker)] });
+    return rowCount ?? 0;
   }
 
   async heartbeat(jobId: string, claimId: string): Promise<HeartbeatReply> {
@@ -146,8 +171,9 @@ export class PgJobQueue {
     const seen = new Set<string>();
     const finishes: JobFinish[] = [];
     for (const item of items) {
-      if (!isUuid(item.jobId) || !isUuid(item.claimId) || seen.has(item.jobId)) continue;
-      seen.add(item.jobId);
+      const key = `${item.jobId}/${item.claimId}`;
+      if (!isUuid(item.jobId) || !isUuid(item.claimId) || seen.has(key)) continue;
+      seen.add(key);
       finishes.push(outcomeToFinish(item.jobId, item.claimId, item.outcome));
     }
     return (await this.finish(finishes)).length;
@@ -159,6 +185,7 @@ export class PgJobQueue {
    */
   async cancel(workspaceId: string, jobId: string, req: CancelRequest): Promise<CancelResult> {
     if (!isUuid(jobId)) throw notFound(String(jobId));
+    if (typeof req.by !== 'string' || req.by === '') throw new QueueError(QueueErrorCode.InvalidJob, 'by: is required');
     const reason = req.reason ?? null;
     const client = await this.pool.connect();
     let finished: FinishedJob[] = [];

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { isValidTag } from '@millrace/tags';
 import { isUuid } from './ids.util';
+import { transpose } from './columns.util';
 import { QueueError, QueueErrorCode } from './queue.error';
 import { LIST_WORKER_PINGS } from './sql/list-worker-pings.sql';
 import { UPSERT_WORKER_PINGS } from './sql/upsert-worker-pings.sql';
@@ -45,7 +46,7 @@ export class PgWorkerPings {
     const latest = new Map<string, [WorkerPing, number]>();
     pings.forEach((p, i) => latest.set(p.worker, [p, i]));
     if (latest.size === 0) return 0;
-    const columns: unknown[][] = Array.from({ length: 11 }, () => []);
+    const rows: unknown[][] = [];
     for (const [p, i] of latest.values()) {
       if (p.kind !== 'normal' && p.kind !== 'agent') throw invalid(i, 'kind', 'must be normal or agent');
       const bad = p.tags.find((t) => !isValidTag(t));
@@ -69,9 +70,9 @@ export class PgWorkerPings {
         p.ip ?? null,
         occupancy,
       ];
-      row.forEach((value, c) => columns[c]!.push(value));
+      rows.push(row);
     }
-    const { rowCount } = await this.pool.query({ ...UPSERT_WORKER_PINGS, values: columns });
+    const { rowCount } = await this.pool.query({ ...UPSERT_WORKER_PINGS, values: transpose(rows, 11) });
     return rowCount ?? 0;
   }
 

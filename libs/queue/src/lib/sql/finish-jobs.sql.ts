@@ -10,7 +10,8 @@
  *
  * $1 ids, $2 claim ids, $3 success, $4 result (JSON text), $5 error (JSON text),
  * $6 duration ms (NULL: since started_at), $7 memory peak, $8 canceled by, $9 canceled reason,
- * $10 channel. The caller passes each id once.
+ * $10 channel. The caller passes each (id, claim) pair once; the same id under several
+ * claims is fine, only the holding claim matches.
  */
 export const FINISH_JOBS = {
   name: 'millrace_finish_jobs',
@@ -35,7 +36,7 @@ WITH input AS (
          COALESCE(i.canceled_reason, CASE WHEN NOT i.success THEN d.canceled_reason END),
          d.worker, d.claim_id, d.started_at, d.restarts
   FROM done d
-  JOIN input i ON i.id = d.id
+  JOIN input i ON i.id = d.id AND i.claim_id IS NOT DISTINCT FROM d.claim_id
   RETURNING id, workspace_id, success
 ), notified AS (
   SELECT pg_notify($10, string_agg(s.id::text, ','))

@@ -1,0 +1,35 @@
+import type { Pool } from 'pg';
+import { PgJobQueue } from './pg-job-queue.repository';
+import { QueueErrorCode } from './queue.error';
+import { expectQueueError, newJob, testPool } from './queue.test-util';
+
+describe('claims made on behalf of others', () => {
+  let pool: Pool;
+  let queue: PgJobQueue;
+
+  beforeAll(() => {
+    pool = testPool();
+    queue = new PgJobQueue(pool);
+  });
+  afterAll(() => pool.end());
+
+  it('names the worker that received each job of a batched claim', async () => {
+    await queue.pushMany([newJob({ tag: 'fleet' }), newJob({ tag: 'fleet' })]);
+    const [a, b] = await queue.claim({ worker: 'broker-1', tags: ['fleet'], limit: 2 });
+    const stale = { jobId: a!.id, claimId: '88888888-8888-4888-8888-888888888888', worker: 'ag-x' };
+    expect(await queue.assignWorkers([{ jobId: a!.id, claimId: a!.claimId, worker: 'ag-edge-1' }, { jobId: b!.id, claimId: b!.claimId, worker: 'ag-edge-2' }, stale])).toBe(2);
+    expect((await queue.get('acme', a!.id))!.worker).toBe('ag-edge-1');
+    expect((await queue.get('acme', b!.id))!.worker).toBe('ag-edge-2');
+  });
+
+  it('gives back a claim nobody received: claimable again under a new claim, restarts unchanged', async () => {
+    const id = await queue.push(newJob({ tag: 'giveback' }));
+    const [first] = await queue.claim({ worker: 'broker-1', tags: ['giveback'], limit: 1 });
+    expect(await queue.release([{ jobId: id, claimId: first!.claimId }])).toBe(1);
+    expect(await queue.release([{ jobId: id, claimId: first!.claimId }])).toBe(0);
+    await expectQueueError(queue.heartbeat(id, first!.claimId), QueueErrorCode.StaleClaim);
+    const [second] = await queue.claim({ worker: 'broker-2', tags: ['giveback'], limit: 1 });
+    expect(second).toMatchObject({ id, restarts: 0 });
+    expect(second!.claimId).not.toBe(first!.claimId);
+  });
+});
