@@ -1,16 +1,13 @@
 import { INestApplication } from '@nestjs/common';
-import { loadConfig, ShutdownState } from '@millrace/server-kit';
-import { bootTestApp, testDatabaseUrl } from '@millrace/testing';
+import { ShutdownState } from '@millrace/server-kit';
 import request from 'supertest';
-import { AppModule } from './app.module';
-import { JobQueueConfig } from './config/job-queue.config';
+import { bootJobQueue } from './testing/job-queue.fixture';
 
 describe('job-queue health, metrics and error shape', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    const config = loadConfig(JobQueueConfig, { DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'warn', DB_POOL_MAX: '3' });
-    app = await bootTestApp(AppModule.forRoot(config));
+    ({ app } = await bootJobQueue());
   });
 
   afterAll(async () => {

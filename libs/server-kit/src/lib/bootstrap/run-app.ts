@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { BadRequestException, DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json, RequestHandler, text } from 'express';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError } from '../config/config.errors';
 import { ShutdownState } from '../health/shutdown-state';
@@ -21,11 +22,23 @@ export interface RunAppOptions {
 /** Applies what every Millrace HTTP app shares: error shape, validation, body limits. */
 export function configureHttpApp(app: INestApplication, bodyLimit = '10mb'): void {
   const express = app as NestExpressApplication;
-  express.useBodyParser('json', { limit: bodyLimit });
-  express.useBodyParser('text', { limit: bodyLimit });
+  express.use(explainParseErrors(json({ limit: bodyLimit })));
+  express.use(text({ limit: bodyLimit }));
   express.disable('x-powered-by');
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(createValidationPipe());
+}
+
+/**
+ * Nest turns body-parser's SyntaxError into a bare 400 "Unexpected token …"; say what is
+ * wrong instead. Other parser errors (413 too large, 415 charset) keep their status.
+ */
+function explainParseErrors(parser: RequestHandler): RequestHandler {
+  return (req, res, next) =>
+    parser(req, res, (err?: unknown) => {
+      if (err instanceof SyntaxError) return next(new BadRequestException(`request body is not valid JSON: ${err.message}`));
+      return next(err);
+    });
 }
 
 /**

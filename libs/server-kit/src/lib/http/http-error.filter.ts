@@ -23,6 +23,11 @@ function messageOf(response: unknown, fallback: string): string {
   return fallback;
 }
 
+/** A route may have set another content type (`@Header`) before failing; errors are JSON. */
+function send(res: Response, status: number, body: object): void {
+  res.status(status).type('application/json').json(body);
+}
+
 /** Maps every error to `{"error": {"code", "message"}}`; unexpected ones become a logged 500. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -35,15 +40,15 @@ export class HttpErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const code = typeof response === 'object' && response !== null && typeof (response as { code?: unknown }).code === 'string' ? (response as { code: string }).code : undefined;
-      res.status(status).json(errorBody(status, messageOf(response, exception.message), code));
+      send(res, status, errorBody(status, messageOf(response, exception.message), code));
       return;
     }
     if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
       const message = exception.type === 'entity.too.large' ? 'request body is too large' : exception.type === 'entity.parse.failed' ? `request body is not valid JSON: ${exception.message}` : exception.message;
-      res.status(exception.status).json(errorBody(exception.status, message));
+      send(res, exception.status, errorBody(exception.status, message));
       return;
     }
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
-    res.status(500).json(errorBody(500, 'internal error'));
+    send(res, 500, errorBody(500, 'internal error'));
   }
 }
