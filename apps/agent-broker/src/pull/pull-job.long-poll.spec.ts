@@ -1,0 +1,120 @@
+import { ClaimRequest } from '@millrace/queue';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import type { AgentIdentity } from '../auth/agent-identity';
+import { agentHeaders, agentToken, bootBroker, BrokerHarness, eventually, newJob } from '../testing/agent-broker.fixture';
+import { JobDispatcher } from './job-dispatcher.service';
+import { Waiter, WaitOutcome } from './waiter';
+import { WaiterRegistry } from './waiter-registry';
+
+describe('pull_job long poll', () => {
+  let h: BrokerHarness;
+  let registry: WaiterRegistry;
+
+  beforeAll(async () => {
+    // No fallback poll within a test's time: a job can only arrive through NOTIFY or a new waiter's claim.
+    h = await bootBroker({ DISPATCH_POLL_MS: '60000' });
+    registry = h.app.get(WaiterRegistry);
+  });
+  afterAll(() => h.app.close());
+
+  const pull = (token: string, waitS: number, suffix = 'host1') => h.http.post(`/api/agent_workers/pull_job?wait_s=${waitS}`).set(agentHeaders(token, suffix));
+  const waitingCount = (n: number) => eventually(() => (registry.waiting >= n ? true : undefined));
+
+  it('answers 204 after wait_s when no job comes', async () => {
+    const res = await pull(agentToken(h.keys, { tags: ['nothing-here'] }), 1);
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+    expect(registry.waiting).toBe(0);
+  });
+
+  it('delivers a job pushed during the wait (woken by NOTIFY)', async () => {
+    const waiting = pull(agentToken(h.keys, { tags: ['during'] }), 30).then((r) => r);
+    await waitingCount(1);
+    const id = await h.queue.push(newJob('during'));
+    const res = await waiting;
+    expect(res.status).toBe(200);
+    expect(res.body.job.id).toBe(id);
+  });
+
+  it('holds no database connection while agents wait: the pool stays at DB_POOL_MAX', async () => {
+    const token = agentToken(h.keys, { tags: ['crowd'] });
+    const polls = Array.from({ length: 40 }, (_, i) => pull(token, 30, `crowd${i}`).then((r) => r));
+    await waitingCount(40);
+    const { rows } = await h.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'millrace-agent-broker'`);
+    expect(rows[0]!.n).toBeLessThanOrEqual(h.config.DB_POOL_MAX);
+    // Other calls still get connections while 40 polls wait.
+    await pull(agentToken(h.keys, { tags: ['other'] }), 0).expect(204);
+    const ids = await h.queue.pushMany(Array.from({ length: 40 }, () => newJob('crowd')));
+    const replies = await Promise.all(polls);
+    expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
+    expect(new Set(replies.map((r) => r.body.job.id as string))).toEqual(new Set(ids));
+  });
+
+  it('forgets an agent whose request went away; the job goes to the next agent', async () => {
+    const token = agentToken(h.keys, { tags: ['leaver'] });
+    const { port } = h.app.getHttpServer().address() as AddressInfo;
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/agent_workers/pull_job?wait_s=30', headers: agentHeaders(token, 'leaver') });
+    req.on('error', () => undefined); // the abort below
+    req.end();
+    await waitingCount(1);
+    req.destroy();
+    await eventually(() => (registry.waiting === 0 ? true : undefined));
+    const id = await h.queue.push(newJob('leaver'));
+    const res = await pull(token, 5, 'stayer').expect(200);
+    expect(res.body.job.id).toBe(id);
+  });
+
+  describe('a job claimed for an agent that left during the claim', () => {
+    const agent = (suffix: string, tag: string): AgentIdentity => ({ worker: `ag-edge-${suffix}`, workerGroup: 'edge', suffix, tags: [tag], tagsKey: tag, jti: randomUUID() });
+    const waiterFor = (a: AgentIdentity) => {
+      let resolve!: (o: WaitOutcome) => void;
+      const outcome = new Promise<WaitOutcome>((r) => (resolve = r));
+      return { waiter: new Waiter(a, resolve), outcome };
+    };
+    /** The next claim behaves normally, then `leave` runs as if a request closed just then. */
+    const leaveDuringNextClaim = (leave: () => void) => {
+      const real = h.queue.claim.bind(h.queue);
+      jest.spyOn(h.queue, 'claim').mockImplementationOnce(async (req: ClaimRequest) => {
+        const jobs = await real(req);
+        leave();
+        return jobs;
+      });
+    };
+
+    afterEach(() => jest.restoreAllMocks());
+
+    it('is handed to another agent waiting with the same tags, under that agent\'s name', async () => {
+      const id = await h.queue.push(newJob('handoff'));
+      const first = waiterFor(agent('first', 'handoff'));
+      const second = waiterFor(agent('second', 'handoff'));
+      leaveDuringNextClaim(() => {
+        first.waiter.markGone();
+        first.waiter.settle({ kind: 'no_job' });
+      });
+      const dispatcher = h.app.get(JobDispatcher);
+      dispatcher.enqueue(first.waiter);
+      dispatcher.enqueue(second.waiter);
+      expect(await first.outcome).toEqual({ kind: 'no_job' });
+      const got = await second.outcome;
+      expect(got.kind === 'job' && got.job.id).toBe(id);
+      const { rows } = await h.pool.query<{ worker: string; running: boolean }>(`SELECT worker, running FROM job_queue WHERE id = $1`, [id]);
+      expect(rows[0]).toEqual({ worker: 'ag-edge-second', running: true });
+    });
+
+    it('is released to the queue, unstarted, when no other agent waits', async () => {
+      const id = await h.queue.push(newJob('release'));
+      const only = waiterFor(agent('only', 'release'));
+      leaveDuringNextClaim(() => only.waiter.markGone());
+      h.app.get(JobDispatcher).enqueue(only.waiter);
+      const row = await eventually(async () => {
+        const { rows } = await h.pool.query<{ running: boolean; claim_id: string | null; restarts: number }>(`SELECT running, claim_id, restarts FROM job_queue WHERE id = $1`, [id]);
+        return rows[0]?.running === false ? rows[0] : undefined;
+      });
+      expect(row).toEqual({ running: false, claim_id: null, restarts: 0 });
+      const res = await pull(agentToken(h.keys, { tags: ['release'] }), 0).expect(200);
+      expect(res.body.job.id).toBe(id);
+    });
+  });
+});
