@@ -1,0 +1,56 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ExecutionErrorCode } from '../execution.error';
+import type { ExecutionJob } from '../execution.types';
+import type { ExecutorSettings } from '../executor.settings';
+import { TOO_LONG } from '../output-tail.util';
+import type { JobDirectory } from '../temp-dirs.service';
+import type { LanguageRunner, LaunchPlan, ObservedOutput, ProcessExit, RunOutcome } from './language-runner.types';
+import { exitFailure, readJsonFile, resultTooLarge } from './result-file.util';
+
+/**
+ * bash: the arguments are positional parameters in schema order. The result is the JSON in
+ * `./result.json` when the script wrote one, else its last stdout line (JSON when it parses,
+ * else the string).
+ */
+export class BashRunner implements LanguageRunner {
+  async prepare(job: ExecutionJob, dir: JobDirectory, settings: ExecutorSettings): Promise<LaunchPlan> {
+    const script = path.join(dir.work, 'main.sh');
+    await writeFile(script, job.content);
+    const order = job.argOrder ?? Object.keys(job.args);
+    return { command: settings.bashCommand, args: [script, ...order.map((name) => positional(job.args[name]))], env: {} };
+  }
+
+  async interpret(exit: ProcessExit, dir: JobDirectory, output: ObservedOutput, settings: ExecutorSettings): Promise<RunOutcome> {
+    if (exit.code !== 0) return exitFailure(exit, output, 'bash');
+    const file = await readJsonFile(path.join(dir.work, 'result.json'), settings.maxResultBytes);
+    switch (file.kind) {
+      case 'ok':
+        return { success: true, result: file.value };
+      case 'too-large':
+        return resultTooLarge(file.bytes, settings.maxResultBytes);
+      case 'invalid':
+        return { success: false, error: { name: ExecutionErrorCode.InvalidResult, message: `result.json is not valid JSON: ${file.message}` } };
+      case 'absent':
+        return fromLastLine(output.stdoutLastLine, settings.maxResultBytes);
+    }
+  }
+}
+
+function positional(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+function fromLastLine(line: string, maxBytes: number): RunOutcome {
+  if (line === TOO_LONG) return resultTooLarge(maxBytes + 1, maxBytes);
+  const bytes = Buffer.byteLength(line);
+  if (bytes > maxBytes) return resultTooLarge(bytes, maxBytes);
+  if (line.trim() === '') return { success: true, result: null };
+  try {
+    return { success: true, result: JSON.parse(line) as unknown };
+  } catch {
+    return { success: true, result: line };
+  }
+}
