@@ -81,9 +81,14 @@ describe('npm start', () => {
   });
 
   afterAll(async () => {
+    // After a failed test: SIGTERM first, so the launcher still stops what it started (a
+    // SIGKILL would orphan the apps); SIGKILL only if it does not exit in time.
     for (const l of launched) {
-      if (l.proc.exitCode === null && l.proc.signalCode === null) l.proc.kill('SIGKILL');
+      if (l.proc.exitCode !== null || l.proc.signalCode !== null) continue;
+      l.proc.kill('SIGTERM');
+      const timer = setTimeout(() => l.proc.kill('SIGKILL'), 20_000);
       await l.exit;
+      clearTimeout(timer);
     }
     rmSync(dataDir, { recursive: true, force: true });
   });
