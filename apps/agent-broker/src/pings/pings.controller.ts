@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
-import { Agent, AgentIdentity } from '../auth/agent-identity';
+import { Agent } from '../auth/agent-identity';
+import type { AgentIdentity } from '../auth/agent-identity';
 import { AgentTokenGuard } from '../auth/agent-token.guard';
 import { UpdatePingDto } from './dto/update-ping.dto';
 import { PingBatcher } from './ping-batcher.service';

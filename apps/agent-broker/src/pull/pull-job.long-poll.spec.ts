@@ -74,12 +74,15 @@ describe('pull_job long poll', () => {
       return { waiter: new Waiter(a, resolve), outcome };
     };
     /** The next claim behaves normally, then `leave` runs as if a request closed just then. */
-    const leaveDuringNextClaim = (leave: () => void) => {
+    const leaveDuringNextClaim = (leave: () => void): Promise<string[]> => {
       const real = h.queue.claim.bind(h.queue);
-      jest.spyOn(h.queue, 'claim').mockImplementationOnce(async (req: ClaimRequest) => {
-        const jobs = await real(req);
-        leave();
-        return jobs;
+      return new Promise((claimed) => {
+        jest.spyOn(h.queue, 'claim').mockImplementationOnce(async (req: ClaimRequest) => {
+          const jobs = await real(req);
+          leave();
+          claimed(jobs.map((j) => j.id));
+          return jobs;
+        });
       });
     };
 
@@ -89,7 +92,7 @@ describe('pull_job long poll', () => {
       const id = await h.queue.push(newJob('handoff'));
       const first = waiterFor(agent('first', 'handoff'));
       const second = waiterFor(agent('second', 'handoff'));
-      leaveDuringNextClaim(() => {
+      void leaveDuringNextClaim(() => {
         first.waiter.markGone();
         first.waiter.settle({ kind: 'no_job' });
       });
@@ -106,8 +109,9 @@ describe('pull_job long poll', () => {
     it('is released to the queue, unstarted, when no other agent waits', async () => {
       const id = await h.queue.push(newJob('release'));
       const only = waiterFor(agent('only', 'release'));
-      leaveDuringNextClaim(() => only.waiter.markGone());
+      const claimed = leaveDuringNextClaim(() => only.waiter.markGone());
       h.app.get(JobDispatcher).enqueue(only.waiter);
+      expect(await claimed).toEqual([id]);
       const row = await eventually(async () => {
         const { rows } = await h.pool.query<{ running: boolean; claim_id: string | null; restarts: number }>(`SELECT running, claim_id, restarts FROM job_queue WHERE id = $1`, [id]);
         return rows[0]?.running === false ? rows[0] : undefined;

@@ -1,5 +1,6 @@
 import { Controller, HttpStatus, Post, Query, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
-import { Agent, AgentIdentity } from '../auth/agent-identity';
+import { Agent } from '../auth/agent-identity';
+import type { AgentIdentity } from '../auth/agent-identity';
 import { AgentTokenGuard } from '../auth/agent-token.guard';
 import type { HttpResponse } from '../common/http.types';
 import { PullJobQuery } from './dto/pull-job.query';
