@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { HttpRequest } from '../common/http.types';
+import type { Request } from 'express';
 
 /** The agent behind a request, as AgentTokenGuard verified it. */
 export interface AgentIdentity {
@@ -14,7 +14,7 @@ export interface AgentIdentity {
   jti: string;
 }
 
-export type RequestWithAgent = HttpRequest & { agent?: AgentIdentity };
+export type RequestWithAgent = Request & { agent?: AgentIdentity };
 
 /** Injects the verified agent (the guard guarantees it is there). */
 export const Agent = createParamDecorator((_data: unknown, ctx: ExecutionContext): AgentIdentity => {

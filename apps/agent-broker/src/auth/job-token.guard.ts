@@ -5,6 +5,12 @@ import { JobGrant, JobTokenService } from './job-token.service';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const WORKSPACE = /^[a-z0-9][a-z0-9-]{1,49}$/;
 
+/** A route parameter; Express 5 types wildcard params as arrays, which these routes never have. */
+function param(req: RequestWithGrant, name: string): string | undefined {
+  const v: unknown = req.params[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
 export type RequestWithGrant = RequestWithAgent & { grant?: JobGrant };
 
 /**
@@ -18,9 +24,9 @@ export class JobTokenGuard implements CanActivate {
 
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest<RequestWithGrant>();
-    const id = req.params['id'] ?? '';
+    const id = param(req, 'id') ?? '';
     if (!UUID.test(id)) throw new BadRequestException(`id: ${JSON.stringify(id)} is not a job id (UUID)`);
-    const ws = req.params['ws'];
+    const ws = param(req, 'ws');
     if (ws !== undefined && !WORKSPACE.test(ws)) throw new BadRequestException(`ws: ${JSON.stringify(ws)} is not a workspace id`);
 
     const raw = req.headers['x-job-token'];

@@ -33,6 +33,8 @@ describe('job routes: heartbeat, logs and result over HTTP', () => {
     expect(p.id).toBe(id);
 
     await status(p).expect(200, { already_completed: false });
+    // The body is optional: an agent may heartbeat with no body at all.
+    await h.http.post(`/api/agent_workers/ping_job_status/${p.id}`).set(headers(p)).expect(200, { already_completed: false });
     await logs(p, 0, 'héllo ').expect(200, { offset: 7 }); // offsets count UTF-8 bytes
     await logs(p, 0, 'héllo ').expect(200, { offset: 7 }); // a repeat is ignored
     await logs(p, 7, 'world\n').expect(200, { offset: 13 });

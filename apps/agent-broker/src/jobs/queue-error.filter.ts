@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
 import { errorBody, ErrorBody } from '@millrace/server-kit';
 import { QueueError, QueueErrorCode } from '@millrace/queue';
-import type { HttpResponse } from '../common/http.types';
+import type { Response } from 'express';
 
 function statusOf(code: QueueErrorCode): number {
   switch (code) {
@@ -26,7 +26,7 @@ export type QueueErrorBody = ErrorBody & { error: { offset?: number } };
 @Catch(QueueError)
 export class QueueErrorFilter implements ExceptionFilter {
   catch(e: QueueError, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<HttpResponse>();
+    const res = host.switchToHttp().getResponse<Response>();
     const status = statusOf(e.code);
     const body: QueueErrorBody = errorBody(status, e.message, e.code);
     if (e.code === QueueErrorCode.LogOffsetGap && e.serverOffset !== undefined) body.error.offset = e.serverOffset;

@@ -1,8 +1,8 @@
 import { Controller, HttpStatus, Post, Query, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import { Agent } from '../auth/agent-identity';
 import type { AgentIdentity } from '../auth/agent-identity';
 import { AgentTokenGuard } from '../auth/agent-token.guard';
-import type { HttpResponse } from '../common/http.types';
 import { PullJobQuery } from './dto/pull-job.query';
 import { PullService } from './pull.service';
 
@@ -17,7 +17,7 @@ export class PullController {
    * passthrough response with the route's status code.
    */
   @Post('pull_job')
-  async pullJob(@Agent() agent: AgentIdentity, @Query() query: PullJobQuery, @Res() res: HttpResponse): Promise<void> {
+  async pullJob(@Agent() agent: AgentIdentity, @Query() query: PullJobQuery, @Res() res: Response): Promise<void> {
     const outcome = await this.pull.pull(agent, query.wait_s, res);
     switch (outcome.kind) {
       case 'job':

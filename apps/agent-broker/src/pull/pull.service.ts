@@ -1,7 +1,7 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import { ClaimedJob, PgJobQueue } from '@millrace/queue';
+import type { Response } from 'express';
 import type { AgentIdentity } from '../auth/agent-identity';
-import type { HttpResponse } from '../common/http.types';
 import { JobTokenService } from '../auth/job-token.service';
 import { AGENT_EXCLUDED_KINDS, JobDispatcher } from './job-dispatcher.service';
 import { PullJobReply, toPulledJobView } from './pulled-job.view';
@@ -23,7 +23,7 @@ export class PullService {
    * connection: the agent is only an entry in the registry until the dispatcher serves it.
    * If the client disconnects first the poll ends and can no longer be given a job.
    */
-  async pull(agent: AgentIdentity, waitS: number, res: HttpResponse): Promise<WaitOutcome> {
+  async pull(agent: AgentIdentity, waitS: number, res: Response): Promise<WaitOutcome> {
     if (agent.tags.length === 0) throw new ForbiddenException('this agent token has no tags an agent may serve (flow and dependency tags are for normal workers)');
     if (this.dispatcher.isStopping) return { kind: 'no_job' };
     if (waitS === 0) {
