@@ -47,7 +47,11 @@ const swcPlugin = {
           target: 'es2022',
           keepClassNames: true,
         },
-        module: { type: 'es6' },
+        // CommonJS, not ES modules: SWC compiles one file at a time and cannot tell an
+        // interface from a class, so decorator metadata may reference a type-only import.
+        // As ESM that is a hard "no matching export" bundle error; as CommonJS it reads
+        // `undefined` and the metadata falls back to Object — exactly what tsc emits.
+        module: { type: 'commonjs' },
         sourceMaps: 'inline',
       });
       return { contents: out.code, loader: 'js' };
