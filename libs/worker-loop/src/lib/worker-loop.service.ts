@@ -1,0 +1,221 @@
+import { Clock, ScriptExecutor } from '@millrace/executor';
+import { ABORTED, Backoff, untilAborted } from './backoff.util';
+import { describeError, isJobSourceError, JobSourceErrorCode } from './job-source.error';
+import { JobRun } from './job-run';
+import { DEFAULT_WORKER_LOOP_SETTINGS, WorkerLoopSettings } from './worker-loop.settings';
+import type { JobSource, PingType, WorkerJob } from './worker-loop.types';
+
+export type WorkerLoopOptions = Partial<WorkerLoopSettings> & Pick<WorkerLoopSettings, 'workerName' | 'version' | 'workerInstance'>;
+
+export type LoopState = 'new' | 'running' | 'stopping' | 'stopped';
+
+export const SHUTDOWN_CANCEL_REASON = 'worker shutdown';
+
+/**
+ * The worker engine both worker apps share, over a `JobSource` transport: ping, pull up to
+ * `concurrency` jobs, run each (logs, heartbeats, cancel), report. Transport errors are
+ * logged and retried with backoff; they never end the loop (only a `Fatal` one does).
+ */
+export class WorkerLoop {
+  readonly settings: WorkerLoopSettings;
+  private loopState: LoopState = 'new';
+  private readonly runs = new Map<string, { run: JobRun; task: Promise<void> }>();
+  private readonly pullAbort = new AbortController();
+  private readonly pingAbort = new AbortController();
+  private readonly giveUp = new AbortController();
+  private mainLoop: Promise<void> = Promise.resolve();
+  private pingLoop: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | null = null;
+  private slotFreed: (() => void) | null = null;
+  private executed = 0;
+  private finishedBusyMs = 0;
+  private lastPing = { atMs: 0, busyMs: 0 };
+
+  constructor(
+    private readonly source: JobSource,
+    private readonly executor: ScriptExecutor,
+    options: WorkerLoopOptions,
+    private readonly clock: Clock = new Clock(),
+  ) {
+    this.settings = { ...DEFAULT_WORKER_LOOP_SETTINGS, ...options };
+    if (!Number.isInteger(this.settings.concurrency) || this.settings.concurrency < 1) throw new RangeError('concurrency must be a positive integer');
+  }
+
+  /** Jobs finished (reported or not) since start. */
+  get jobsExecuted(): number {
+    return this.executed;
+  }
+
+  get state(): LoopState {
+    return this.loopState;
+  }
+
+  get runningJobIds(): string[] {
+    return [...this.runs.keys()];
+  }
+
+  start(): void {
+    if (this.loopState !== 'new') throw new Error(`the worker loop cannot start: it is ${this.loopState}`);
+    this.loopState = 'running';
+    this.lastPing = { atMs: this.clock.monotonicMs(), busyMs: 0 };
+    this.pingLoop = this.runPingLoop();
+    this.mainLoop = this.runMainLoop();
+  }
+
+  /**
+   * Stops pulling, lets running jobs finish for up to `graceMs`, then cancels the rest
+   * (reason "worker shutdown") and waits for them to die and report — at most
+   * `shutdownReportMs` more, after which reports still failing are abandoned. Never rejects.
+   */
+  stop(graceMs: number): Promise<void> {
+    this.stopping ??= this.shutdown(graceMs);
+    return this.stopping;
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    const { settings } = this;
+    if (this.loopState === 'new') {
+      this.loopState = 'stopped';
+      return;
+    }
+    this.loopState = 'stopping';
+    this.pullAbort.abort();
+    this.wakeSlotWaiter();
+    await this.mainLoop;
+    if (!(await this.allJobsDone(graceMs))) {
+      settings.logger.warn(`still running after ${graceMs} ms: cancelling ${this.runningJobIds.join(', ')}`);
+      for (const { run } of this.runs.values()) run.cancel({ by: settings.workerName, reason: SHUTDOWN_CANCEL_REASON });
+      if (!(await this.allJobsDone(settings.shutdownReportMs))) {
+        settings.logger.error(`jobs ${this.runningJobIds.join(', ')} could not report in time; the queue monitor will deal with them`);
+        this.giveUp.abort();
+        await Promise.all([...this.runs.values()].map((r) => r.task));
+      }
+    }
+    this.pingAbort.abort();
+    await this.pingLoop;
+    this.loopState = 'stopped';
+  }
+
+  private async runMainLoop(): Promise<void> {
+    const { settings } = this;
+    const backoff = new Backoff(settings.minBackoffMs, settings.maxBackoffMs);
+    const signal = this.pullAbort.signal;
+    while (!signal.aborted) {
+      await this.freeSlot();
+      if (signal.aborted) return;
+      let job: WorkerJob | null | typeof ABORTED;
+      try {
+        job = await untilAborted(this.source.pull(signal), signal);
+        backoff.reset();
+      } catch (err) {
+        if (signal.aborted) return;
+        if (isJobSourceError(err, JobSourceErrorCode.Fatal)) {
+          this.fatal(err);
+          return;
+        }
+        settings.logger.warn(`could not pull a job (will retry): ${describeError(err)}`);
+        await this.clock.sleep(backoff.next(), signal);
+        continue;
+      }
+      if (job === ABORTED) return;
+      // A job claimed just as the worker began stopping still runs: stop() drains it.
+      if (job) this.startJob(job);
+      else if (settings.emptyPullDelayMs > 0) await this.clock.sleep(settings.emptyPullDelayMs, signal);
+    }
+  }
+
+  private startJob(job: WorkerJob): void {
+    const run = new JobRun(job, {
+      source: this.source,
+      executor: this.executor,
+      settings: this.settings,
+      clock: this.clock,
+      giveUp: this.giveUp.signal,
+      onFatal: (err) => this.fatal(err),
+    });
+    const task = run
+      .run()
+      .catch((err: unknown) => this.settings.logger.error(`job ${job.id}: ${describeError(err)}`))
+      .finally(() => {
+        this.runs.delete(job.id);
+        this.executed++;
+        this.finishedBusyMs += this.clock.monotonicMs() - run.startedMs;
+        this.wakeSlotWaiter();
+      });
+    this.runs.set(job.id, { run, task });
+    void this.sendPing('job');
+  }
+
+  private freeSlot(): Promise<void> {
+    if (this.runs.size < this.settings.concurrency || this.pullAbort.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => (this.slotFreed = resolve));
+  }
+
+  private wakeSlotWaiter(): void {
+    const wake = this.slotFreed;
+    this.slotFreed = null;
+    wake?.();
+  }
+
+  /** True when every job finished within `ms`. */
+  private async allJobsDone(ms: number): Promise<boolean> {
+    if (this.runs.size === 0) return true;
+    const timeUp = new AbortController();
+    const timer = this.clock.after(ms, () => timeUp.abort());
+    try {
+      // Jobs pulled meanwhile are impossible (pulling has stopped), so one snapshot suffices.
+      const all = Promise.all([...this.runs.values()].map((r) => r.task));
+      return (await untilAborted(all, timeUp.signal)) !== ABORTED;
+    } finally {
+      this.clock.clear(timer);
+    }
+  }
+
+  private async runPingLoop(): Promise<void> {
+    const signal = this.pingAbort.signal;
+    await this.sendPing('initial');
+    while (!signal.aborted) {
+      await this.clock.sleep(this.settings.pingIntervalMs, signal);
+      if (signal.aborted) return;
+      await this.sendPing('main_loop');
+    }
+  }
+
+  /** Never rejects: a failed ping is only logged (the next one comes soon). */
+  private async sendPing(pingType: PingType): Promise<void> {
+    const { settings } = this;
+    try {
+      const ping = {
+        pingType,
+        version: settings.version,
+        workerInstance: settings.workerInstance,
+        ip: settings.ip,
+        memoryBytes: settings.memoryBytes(),
+        currentJobId: this.runs.keys().next().value ?? null,
+        jobsExecuted: this.executed,
+        occupancy: this.occupancySinceLastPing(),
+      };
+      await untilAborted(this.source.ping(ping), this.giveUp.signal);
+    } catch (err) {
+      if (isJobSourceError(err, JobSourceErrorCode.Fatal)) this.fatal(err);
+      else settings.logger.warn(`ping failed: ${describeError(err)}`);
+    }
+  }
+
+  private occupancySinceLastPing(): number {
+    const now = this.clock.monotonicMs();
+    let busy = this.finishedBusyMs;
+    for (const { run } of this.runs.values()) busy += now - run.startedMs;
+    const elapsed = now - this.lastPing.atMs;
+    const share = elapsed > 0 ? (busy - this.lastPing.busyMs) / (elapsed * this.settings.concurrency) : 0;
+    this.lastPing = { atMs: now, busyMs: busy };
+    return Math.min(1, Math.max(0, share));
+  }
+
+  private fatal(err: Error): void {
+    if (this.stopping) return;
+    this.settings.logger.error(`cannot continue: ${err.message}`);
+    this.settings.onFatal(err);
+    void this.stop(0);
+  }
+}

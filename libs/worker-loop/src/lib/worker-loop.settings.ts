@@ -1,0 +1,47 @@
+import type { WorkerLoopLogger } from './worker-loop.types';
+
+export interface WorkerLoopSettings {
+  /** The worker's name; recorded as `canceledBy` when shutdown cancels a job. */
+  workerName: string;
+  /** Jobs run at once. */
+  concurrency: number;
+  /** Job heartbeat period; a cancel takes effect within about this long. */
+  heartbeatIntervalMs: number;
+  /** Worker ping period (an initial ping is sent at start). */
+  pingIntervalMs: number;
+  /** First retry delay after a transport error; doubles up to `maxBackoffMs`, with jitter. */
+  minBackoffMs: number;
+  maxBackoffMs: number;
+  /** Pause after a pull that found nothing, in case the source returned without waiting. */
+  emptyPullDelayMs: number;
+  /**
+   * On stop, after running jobs were cancelled, how long they get to die and report before
+   * the loop gives up retrying their reports (the server's monitor then handles them).
+   */
+  shutdownReportMs: number;
+  version: string;
+  workerInstance: string;
+  ip: string | null;
+  /** The group's environment for each job as it starts (it may change while running). */
+  jobEnv: () => Readonly<Record<string, string>>;
+  /** Resident memory for pings. */
+  memoryBytes: () => number;
+  logger: WorkerLoopLogger;
+  /** Called once when a source call threw `Fatal`; the loop is already stopping. */
+  onFatal: (error: Error) => void;
+}
+
+export const DEFAULT_WORKER_LOOP_SETTINGS: Omit<WorkerLoopSettings, 'workerName' | 'version' | 'workerInstance'> = {
+  concurrency: 1,
+  heartbeatIntervalMs: 2000,
+  pingIntervalMs: 5000,
+  minBackoffMs: 250,
+  maxBackoffMs: 30_000,
+  emptyPullDelayMs: 50,
+  shutdownReportMs: 10_000,
+  ip: null,
+  jobEnv: () => ({}),
+  memoryBytes: () => process.memoryUsage.rss(),
+  logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+  onFatal: () => undefined,
+};

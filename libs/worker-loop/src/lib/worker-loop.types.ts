@@ -1,0 +1,73 @@
+import type { ExecutionResult, ScriptLanguage } from '@millrace/executor';
+import type { JobKind } from '@millrace/tags';
+
+/** A job as a worker receives it from its transport, with what the executor needs. */
+export interface WorkerJob {
+  id: string;
+  workspaceId: string;
+  kind: JobKind;
+  language: ScriptLanguage | null;
+  content: string | null;
+  args: Record<string, unknown>;
+  /** Argument names in `main`'s order, when the transport knows them. */
+  argOrder?: readonly string[];
+  timeoutS: number | null;
+  /** The job-scoped token, handed to the job as WM_TOKEN. */
+  token: string;
+  /** Binds heartbeats, logs and completion to this claim. */
+  claimId: string;
+}
+
+/** The reply to a job heartbeat (API.md `ping_job_status`). */
+export interface JobStatusReply {
+  canceledBy?: string | null;
+  canceledReason?: string | null;
+  /** The job was completed elsewhere (e.g. force-cancelled): stop running it, do not report it. */
+  alreadyCompleted: boolean;
+}
+
+export type PingType = 'initial' | 'main_loop' | 'job';
+
+/** A worker's periodic report about itself (API.md `update_ping`, camelCased). */
+export interface WorkerPing {
+  pingType: PingType;
+  version: string;
+  workerInstance: string;
+  ip: string | null;
+  memoryBytes: number;
+  currentJobId: string | null;
+  jobsExecuted: number;
+  /** Share of slot time spent running jobs since the previous ping, 0..1. */
+  occupancy: number;
+}
+
+/**
+ * The worker's transport: PostgreSQL for normal workers, HTTP to the broker for agents.
+ *
+ * A call that fails for a transient reason throws anything; the loop logs it and retries
+ * with backoff. Throw `JobSourceError` to say more: `ClaimLost` (this worker no longer holds
+ * the job: stop it, report nothing) or `Fatal` (this worker cannot go on: the loop stops).
+ */
+export interface JobSource {
+  /**
+   * The next job for this worker, or null after waiting a while (a long poll) with none.
+   * Must resolve promptly once `signal` aborts (the loop is stopping).
+   */
+  pull(signal: AbortSignal): Promise<WorkerJob | null>;
+  heartbeat(job: WorkerJob): Promise<JobStatusReply>;
+  /**
+   * Appends `text` to the job's log. `offset` is the UTF-8 byte count already stored before
+   * this chunk; a retry of a chunk reuses its offset, so storing it twice must be a no-op.
+   */
+  appendLogs(job: WorkerJob, offset: number, text: string): Promise<void>;
+  /** Reports the outcome; repeating the same completion must be harmless. */
+  complete(job: WorkerJob, outcome: ExecutionResult): Promise<void>;
+  ping(ping: WorkerPing): Promise<void>;
+}
+
+/** Where the loop reports what it cannot throw. */
+export interface WorkerLoopLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}

@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ScriptExecutor } from '@millrace/executor';
+import { WorkerLoop, WorkerLoopOptions } from '../index';
+import { MemoryJobSource } from './memory-job-source';
+
+export interface RecordedLogger {
+  warnings: string[];
+  errors: string[];
+  log(m: string): void;
+  warn(m: string): void;
+  error(m: string): void;
+}
+
+export function recordingLogger(): RecordedLogger {
+  const l: RecordedLogger = { warnings: [], errors: [], log: () => undefined, warn: (m) => void l.warnings.push(m), error: (m) => void l.errors.push(m) };
+  return l;
+}
+
+/** A loop over an in-memory source and the real executor, with fast test intervals. */
+export function startLoop(options: Partial<WorkerLoopOptions> = {}) {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'millrace-loop-spec-'));
+  const source = new MemoryJobSource();
+  const logger = recordingLogger();
+  const executor = new ScriptExecutor({ path: process.env['PATH'] ?? '', logFlushIntervalMs: 50, killGraceMs: 500 });
+  const loop = new WorkerLoop(source, executor, {
+    workerName: 'wk-test-1',
+    version: 'test',
+    workerInstance: 'inst-1',
+    heartbeatIntervalMs: 100,
+    pingIntervalMs: 100,
+    minBackoffMs: 10,
+    maxBackoffMs: 50,
+    logger,
+    ...options,
+  });
+  loop.start();
+  return {
+    source,
+    loop,
+    logger,
+    file: (name: string) => path.join(scratch, name),
+    read: (name: string) => readFileSync(path.join(scratch, name), 'utf8'),
+    async close() {
+      await loop.stop(0);
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function eventually(check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
