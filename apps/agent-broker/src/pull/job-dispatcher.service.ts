@@ -96,7 +96,8 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async drain(): Promise<void> {
-    for (;;) {
+    // At shutdown the round in flight finishes; no new one starts.
+    while (!this.stopping) {
       const due = this.registry.takeDue();
       if (due.length === 0) return;
       const lanes = Array.from({ length: Math.min(this.concurrency, due.length) }, async () => {
@@ -134,10 +135,12 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
       if (takers.length === 0) break;
       const pairs = takers.map((waiter) => ({ waiter, job: pending.shift() as ClaimedJob }));
       const renamed = pairs.filter((p) => p.job.worker !== p.waiter.agent.worker);
+      let named = true;
       try {
         await this.adjustments.assignWorkers(renamed.map((p) => ({ ...held(p.job), worker: p.waiter.agent.worker })));
       } catch (e) {
         // Only the displayed worker name is wrong; the claim id binds the job to this agent.
+        named = false;
         this.logger.warn(`cannot record agent names of claimed jobs: ${e instanceof Error ? e.message : String(e)}`);
       }
       for (const { waiter, job } of pairs) {
@@ -145,7 +148,8 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
           this.registry.remove(waiter);
           waiter.settle({ kind: 'job', job: { ...job, worker: waiter.agent.worker } });
         } else {
-          pending.push(job);
+          // Remember the name the row now carries, so the next taker's rename compares with it.
+          pending.push(named ? { ...job, worker: waiter.agent.worker } : job);
         }
       }
     }
