@@ -1,5 +1,5 @@
 export * from './lib/queue.types';
-export * from './lib/queue.error';
+export { QueueError, QueueErrorCode } from './lib/queue.error';
 export * from './lib/queue.channels';
 export * from './lib/queue-monitor.types';
 export * from './lib/worker-ping.types';

@@ -38,6 +38,8 @@ describe('completion', () => {
     const job = await claimOne('idem', { parentJob: parent });
     expect(await queue.complete(job.id, job.claimId, { success: true, result: { answer: 42 }, durationMs: 12 })).toEqual({ repeated: false });
     expect(await queue.complete(job.id, job.claimId, { success: true, result: { answer: 'other' }, durationMs: 99 })).toEqual({ repeated: true });
+    // The same claim spelled in upper case is still the same claim.
+    expect(await queue.complete(job.id.toUpperCase(), job.claimId.toUpperCase(), { success: true, result: 0 })).toEqual({ repeated: true });
     expect(await rowsOf(job.id)).toEqual({ hot: 0, done: 1 });
     const view = await queue.get('acme', job.id);
     expect(view).toMatchObject({ type: 'CompletedJob', success: true, result: { answer: 42 }, durationMs: 12, worker: 'worker-idem', running: false, canceled: false });

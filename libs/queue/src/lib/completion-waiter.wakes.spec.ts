@@ -29,7 +29,7 @@ describe('CompletionWaiter', () => {
   }
 
   async function listenConnections(): Promise<number> {
-    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'waiter-under-test'`);
+    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'waiter-under-test' AND datname = current_database()`);
     return rows[0]!.n;
   }
 

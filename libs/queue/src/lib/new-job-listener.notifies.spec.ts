@@ -71,7 +71,7 @@ describe('NewJobListener', () => {
     const inbox = new Inbox<string[]>();
     try {
       await listener.start(inbox.push);
-      const { rows } = await pool.query<{ killed: boolean }>(`SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = 'listener-to-kill'`);
+      const { rows } = await pool.query<{ killed: boolean }>(`SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = 'listener-to-kill' AND datname = current_database()`);
       expect(rows).toEqual([{ killed: true }]);
       await reconnected.next();
       await queue.push(newJob({ tag: 'after-reconnect' }));

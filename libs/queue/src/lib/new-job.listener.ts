@@ -23,7 +23,7 @@ export class NewJobListener {
     private readonly options: NewJobListenerOptions = {},
   ) {}
 
-  start(onJobs: (tags: string[]) => void): Promise<void> {
+  async start(onJobs: (tags: string[]) => void): Promise<void> {
     if (this.listener) throw new Error('NewJobListener already started');
     this.listener = new PgListener({
       connectionString: this.connectionString,
@@ -33,7 +33,7 @@ export class NewJobListener {
       onReconnect: this.options.onReconnect,
       onError: this.options.onError,
     });
-    return this.listener.start();
+    await this.listener.start();
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,12 @@
 import type { Pool } from 'pg';
 import { isValidTag, JOB_KINDS } from '@millrace/tags';
-import { isUuid } from './ids.util';
+import { isUuid, sameId } from './ids.util';
 import { FinishedJob, FinishedJobRow, JobFinish, outcomeToFinish, toFinishedJob, toFinishParams } from './job-finish.util';
 import { JobReads } from './job-reads.repository';
 import { ClaimedJobRow, toClaimedJob } from './job-row.mapper';
 import { appendLogChunk } from './log-append.util';
 import { NEW_JOBS_CHANNEL } from './queue.channels';
-import { QueueError, QueueErrorCode } from './queue.error';
+import { isPgError, notFound, QueueError, QueueErrorCode, staleClaim } from './queue.error';
 import type { Queryable } from './queryable.types';
 import type {
   CancelRequest,
@@ -48,18 +48,6 @@ interface JobStateRow {
   completed_claim_id: string | null;
   canceled_by: string | null;
   canceled_reason: string | null;
-}
-
-function staleClaim(jobId: string): QueueError {
-  return new QueueError(QueueErrorCode.StaleClaim, `the claim no longer holds job ${jobId}`);
-}
-
-function notFound(jobId: string): QueueError {
-  return new QueueError(QueueErrorCode.NotFound, `no job ${jobId}`);
-}
-
-function isPgError(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
 
 /**
@@ -137,7 +125,7 @@ export class PgJobQueue {
     const { rows } = await this.pool.query<{ canceled_by: string | null; canceled_reason: string | null }>({ ...HEARTBEAT, values: [jobId, claimId] });
     if (rows[0]) return { canceledBy: rows[0].canceled_by, canceledReason: rows[0].canceled_reason, alreadyCompleted: false };
     const state = await this.state(jobId);
-    if (state?.completed && state.completed_claim_id === claimId) {
+    if (state?.completed && sameId(state.completed_claim_id, claimId)) {
       return { canceledBy: state.canceled_by, canceledReason: state.canceled_reason, alreadyCompleted: true };
     }
     throw state ? staleClaim(jobId) : notFound(jobId);
@@ -148,6 +136,7 @@ export class PgJobQueue {
     if (!isUuid(jobId)) throw notFound(String(jobId));
     if (!isUuid(claimId)) throw staleClaim(jobId);
     if (!Number.isSafeInteger(offset) || offset < 0) throw new QueueError(QueueErrorCode.InvalidJob, 'offset: must be a whole number of bytes');
+    if (typeof text !== 'string') throw new QueueError(QueueErrorCode.InvalidJob, 'logs: must be a string');
     const stored = await appendLogChunk(this.pool, jobId, claimId, offset, Buffer.from(text, 'utf8'));
     if (stored === null) throw (await this.state(jobId)) ? staleClaim(jobId) : notFound(jobId);
     return { offset: stored };
@@ -159,7 +148,7 @@ export class PgJobQueue {
     const finished = await this.finish([outcomeToFinish(jobId, claimId, outcome)]);
     if (finished.length === 1) return { repeated: false };
     const state = await this.state(jobId);
-    if (state?.completed && state.completed_claim_id === claimId) return { repeated: true };
+    if (state?.completed && sameId(state.completed_claim_id, claimId)) return { repeated: true };
     throw state ? staleClaim(jobId) : notFound(jobId);
   }
 

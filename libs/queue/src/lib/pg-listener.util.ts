@@ -31,7 +31,11 @@ export class PgListener {
   /** Resolves once LISTEN is active; rejects if the first connection fails. Idempotent. */
   start(): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`listener on ${this.options.channel} is closed`));
-    this.started ??= this.connect();
+    // A failed first connection is not cached: the next start() tries again.
+    this.started ??= this.connect().catch((error: unknown) => {
+      this.started = null;
+      throw error;
+    });
     return this.started;
   }
 

@@ -41,7 +41,12 @@ export class QueueMonitor {
     private readonly pool: Pool,
     private readonly queue: PgJobQueue,
     private readonly options: QueueMonitorOptions,
-  ) {}
+  ) {
+    const { zombieTimeoutS, restartLimit, retentionDays } = options;
+    if (!(zombieTimeoutS > 0) || !Number.isInteger(restartLimit) || restartLimit < 0 || !(retentionDays > 0)) {
+      throw new RangeError('QueueMonitor needs zombieTimeoutS > 0, an integer restartLimit >= 0 and retentionDays > 0');
+    }
+  }
 
   /** `now` lets tests (and catch-up runs) judge staleness and expiry against another time. */
   async runOnce(now: Date = new Date()): Promise<MonitorReport> {

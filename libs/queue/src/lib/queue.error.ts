@@ -26,3 +26,16 @@ export class QueueError extends Error {
     this.name = 'QueueError';
   }
 }
+
+export function staleClaim(jobId: string): QueueError {
+  return new QueueError(QueueErrorCode.StaleClaim, `the claim no longer holds job ${jobId}`);
+}
+
+export function notFound(jobId: string): QueueError {
+  return new QueueError(QueueErrorCode.NotFound, `no job ${jobId}`);
+}
+
+/** Is this a PostgreSQL error with that SQLSTATE (e.g. 23505 unique violation)? */
+export function isPgError(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}

@@ -5,7 +5,12 @@ import { QueueError, QueueErrorCode } from './queue.error';
 import type { NewJob } from './queue.types';
 
 export function testPool(max = 4): Pool {
-  return new Pool({ connectionString: testDatabaseUrl(), max, application_name: 'millrace-queue-spec' });
+  const pool = new Pool({ connectionString: testDatabaseUrl(), max, application_name: 'millrace-queue-spec' });
+  // An idle connection that the server ends (e.g. the harness dropping this file's database
+  // with FORCE) makes the pool emit 'error'; unheard, that would crash the Jest worker. The
+  // pool replaces the connection on next use, and queries still fail loudly.
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 export function newJob(overrides: Partial<NewJob> = {}): NewJob {
