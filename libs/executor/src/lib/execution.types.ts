@@ -11,7 +11,8 @@ export interface ExecutionJob {
   args: Record<string, unknown>;
   /**
    * Argument names in the order `main` (or bash's positional parameters) takes them. When
-   * absent: bash uses the args object's key order, Node parses `main`'s parameter list.
+   * absent: bash follows the script's `name="$1"` assignments, then the args' key order;
+   * Node parses `main`'s parameter list; Python passes keywords, so order does not matter.
    */
   argOrder?: readonly string[];
   /** Seconds before the job is cancelled with reason `timeout`; absent or null: no limit. */

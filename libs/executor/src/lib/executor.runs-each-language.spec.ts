@@ -13,6 +13,13 @@ describe('bash', () => {
     expect(r).toMatchObject({ success: true, result: { first: 'one', second: 2, obj: { k: [1] } } });
   });
 
+  it("without argOrder, follows the script's own $1, $2 … assignments whatever the args' key order", async () => {
+    // Args read back from jsonb have their keys re-sorted, so key order cannot be trusted.
+    const code = 'name="$1"\ncount="${2:-1}"\necho "$name:$count:$3"';
+    const r = await executor.run(job('bash', code, { extra: 'E', count: 3, name: 'x' }));
+    expect(r).toMatchObject({ success: true, result: 'x:3:E' });
+  });
+
   it("falls back to the args object's key order", async () => {
     const r = await executor.run(job('bash', 'echo "$1-$2"', { x: 'first', y: 'second' }));
     expect(r).toMatchObject({ success: true, result: 'first-second' });
