@@ -1,7 +1,8 @@
 import { Init1764370000000 } from './1764370000000-Init';
 import { WorkerGroupConfig1764370500000 } from './1764370500000-WorkerGroupConfig';
 import { JobQueue1764371000000 } from './1764371000000-JobQueue';
+import { Identity1764372000000 } from './1764372000000-Identity';
 import { AgentTokens1764374000000 } from './1764374000000-AgentTokens';
 
 /** Every migration, oldest first. Never edit one that has shipped; add a new one. */
-export const MIGRATIONS = [Init1764370000000, WorkerGroupConfig1764370500000, JobQueue1764371000000, AgentTokens1764374000000];
+export const MIGRATIONS = [Init1764370000000, WorkerGroupConfig1764370500000, JobQueue1764371000000, Identity1764372000000, AgentTokens1764374000000];
