@@ -35,8 +35,8 @@ export default [
             { sourceTag: 'scope:normal-worker', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
             // The agent worker runs on untrusted hosts over HTTP only: no database code at all.
             { sourceTag: 'scope:agent-worker', onlyDependOnLibsWithTags: ['scope:shared'], bannedExternalImports: dbPackages },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:util'] },
-            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:util', 'type:data-access'] },
+            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
           ],
         },
       ],

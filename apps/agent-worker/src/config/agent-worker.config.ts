@@ -1,6 +1,6 @@
 import { AGENT_TOKEN_PREFIX } from '@millrace/contracts';
-import { BaseConfig, IsPort, Secret } from '@millrace/server-kit';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { BaseConfig, IsPort, Secret, ToInt } from '@millrace/server-kit';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** agent-worker settings (API.md "Agent worker environment"); HTTP only, no database. */
 export class AgentWorkerConfig extends BaseConfig {
@@ -30,4 +30,22 @@ export class AgentWorkerConfig extends BaseConfig {
 
   @IsPort()
   HEALTH_PORT = 8004;
+
+  /** Jobs run at once. */
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WORKER_CONCURRENCY = 1;
+
+  /** How long one pull_job long-polls the broker (API.md: at most 55). */
+  @ToInt()
+  @IsInt()
+  @Min(0)
+  @Max(55)
+  PULL_WAIT_S = 25;
+
+  /** PATH for jobs and for finding bash, python3 and node. */
+  @IsString()
+  PATH = '/usr/local/bin:/usr/bin:/bin';
 }

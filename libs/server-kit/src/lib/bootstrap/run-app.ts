@@ -70,7 +70,8 @@ export async function runApp(module: Type | DynamicModule, options: RunAppOption
     }, options.shutdownGraceS * 1000);
     force.unref();
     app.close().then(
-      () => process.exit(0),
+      // A component that had to stop the app for cause (e.g. a revoked token) set exitCode.
+      () => process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0),
       (err: unknown) => {
         logger.error(`shutdown failed: ${String(err)}`, 'Shutdown');
         process.exit(1);

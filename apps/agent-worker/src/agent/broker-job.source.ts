@@ -1,0 +1,115 @@
+import type { ExecutionResult } from '@millrace/executor';
+import { HttpClientError, HttpClientErrorCode, RETRY_FOREVER, RetryingHttpClient, RetryPolicy } from '@millrace/http-client';
+import { JobSource, JobSourceError, JobSourceErrorCode, JobStatusReply, WorkerJob, WorkerLoopLogger, WorkerPing } from '@millrace/worker-loop';
+import { PullJobReply, toWorkerJob } from './pulled-job';
+
+export interface BrokerJobSourceOptions {
+  baseUrl: string;
+  agentToken: string;
+  workerSuffix: string;
+  pullWaitS: number;
+  logger: WorkerLoopLogger;
+  /** Retry policy for calls the loop re-drives itself (pull, heartbeat, ping). */
+  retry?: RetryPolicy;
+}
+
+/** A few quick retries; the worker loop adds its own backoff around these calls. */
+const SHORT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 250, maxDelayMs: 2000 };
+
+/**
+ * The agent's transport: the Agent API of the broker (or the gateway, which forwards it) over
+ * HTTP. Transient failures are retried with backoff and jitter; a finished job's logs and
+ * result are retried until delivered (the API is idempotent: log offsets, completion bound to
+ * the claim). 401/403 means the agent token was revoked or is bad: fatal for the worker.
+ */
+export class BrokerJobSource implements JobSource {
+  private readonly http: RetryingHttpClient;
+
+  constructor(private readonly o: BrokerJobSourceOptions) {
+    this.http = new RetryingHttpClient({
+      baseURL: o.baseUrl,
+      headers: { authorization: `Bearer ${o.agentToken}`, 'x-worker-suffix': o.workerSuffix },
+      retry: o.retry ?? SHORT_RETRY,
+      onRetry: (i) => o.logger.warn(`${i.method} ${i.url} failed (${i.reason}); retry ${i.attempt} in ${Math.round(i.delayMs)} ms`),
+    });
+  }
+
+  async pull(signal: AbortSignal): Promise<WorkerJob | null> {
+    const res = await this.call(() =>
+      this.http.post<PullJobReply | ''>('/api/agent_workers/pull_job', {}, { query: { wait_s: this.o.pullWaitS }, timeoutMs: (this.o.pullWaitS + 15) * 1000, signal }),
+    );
+    if (res.status === 204 || !res.data) return null;
+    return toWorkerJob(res.data);
+  }
+
+  async heartbeat(job: WorkerJob): Promise<JobStatusReply> {
+    const res = await this.call(() =>
+      this.http.post<{ canceled_by?: string | null; canceled_reason?: string | null; already_completed: boolean }>(
+        `/api/agent_workers/ping_job_status/${job.id}`,
+        {},
+        { headers: { 'x-job-token': job.token } },
+      ),
+    );
+    return { canceledBy: res.data.canceled_by ?? null, canceledReason: res.data.canceled_reason ?? null, alreadyCompleted: res.data.already_completed };
+  }
+
+  async appendLogs(job: WorkerJob, offset: number, text: string): Promise<void> {
+    try {
+      await this.call(() =>
+        this.http.post(`/api/w/${job.workspaceId}/agent_workers/push_logs/${job.id}`, { offset, logs: text }, { headers: { 'x-job-token': job.token }, retry: RETRY_FOREVER }),
+      );
+    } catch (e) {
+      // The broker holds fewer bytes than we sent before this chunk: they cannot be sent
+      // again (they are gone from memory), so say so and go on rather than stall the job.
+      if (e instanceof HttpClientError && (e.body as { error?: { code?: string } } | undefined)?.error?.code === 'log_offset_gap') {
+        this.o.logger.warn(`job ${job.id}: broker refused logs at offset ${offset} (${e.message}); this chunk is dropped`);
+        return;
+      }
+      throw e;
+    }
+  }
+
+  async complete(job: WorkerJob, outcome: ExecutionResult): Promise<void> {
+    const body = outcome.success
+      ? { success: true, result: outcome.result ?? null, duration_ms: Math.round(outcome.durationMs) }
+      : {
+          success: false,
+          result: outcome.error,
+          duration_ms: Math.round(outcome.durationMs),
+          ...(outcome.canceledBy ? { canceled_by: outcome.canceledBy } : {}),
+        };
+    await this.call(() => this.http.post(`/api/w/${job.workspaceId}/agent_workers/send_result/${job.id}`, body, { headers: { 'x-job-token': job.token }, retry: RETRY_FOREVER }));
+  }
+
+  async ping(p: WorkerPing): Promise<void> {
+    await this.call(() =>
+      this.http.post('/api/agent_workers/update_ping', {
+        ping_type: p.pingType,
+        version: p.version,
+        worker_instance: p.workerInstance,
+        ip: p.ip ?? '',
+        memory_bytes: Math.round(p.memoryBytes),
+        current_job_id: p.currentJobId,
+        jobs_executed: p.jobsExecuted,
+        occupancy: Math.min(1, Math.max(0, p.occupancy)),
+      }),
+    );
+  }
+
+  /** Maps HTTP failures to what the worker loop acts on. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof HttpClientError)) throw e;
+      if (e.code === HttpClientErrorCode.AuthRejected) {
+        throw new JobSourceError(JobSourceErrorCode.Fatal, `the broker rejected this agent's token (${e.message}): it was revoked, expired or is not valid for this broker`);
+      }
+      if (e.status === 409 && (e.body as { error?: { code?: string } } | undefined)?.error?.code === 'stale_claim') {
+        throw new JobSourceError(JobSourceErrorCode.ClaimLost, e.message);
+      }
+      if (e.status === 404) throw new JobSourceError(JobSourceErrorCode.ClaimLost, e.message);
+      throw e;
+    }
+  }
+}
