@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
 import { CoreModule } from './common/core.module';
 import { GatewayConfig } from './config/api-gateway.config';
+import { ScriptsModule } from './scripts/scripts.module';
 import { UsersModule } from './users/users.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -31,6 +32,7 @@ export class AppModule {
         AuthModule,
         UsersModule,
         WorkspacesModule,
+        ScriptsModule,
       ],
     };
   }
