@@ -2,7 +2,6 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { ClaimedJob, JobKind, PgJobQueue } from '@millrace/queue';
 import { RevocationList } from '../auth/revocation-list.service';
 import { AgentBrokerConfig } from '../config/agent-broker.config';
-import { ClaimAdjustments, HeldClaim } from '../queue/claim-adjustments.repository';
 import { Waiter } from './waiter';
 import { WaitGroup, WaiterRegistry } from './waiter-registry';
 
@@ -13,7 +12,7 @@ const MAX_CLAIM = 1000;
 /** Re-pairing rounds for jobs whose agent left while being handed one, before releasing them. */
 const HANDOFF_ROUNDS = 3;
 
-function held(job: ClaimedJob): HeldClaim {
+function held(job: ClaimedJob): { jobId: string; claimId: string } {
   return { jobId: job.id, claimId: job.claimId };
 }
 
@@ -39,7 +38,6 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     private readonly registry: WaiterRegistry,
     private readonly queue: PgJobQueue,
-    private readonly adjustments: ClaimAdjustments,
     private readonly config: AgentBrokerConfig,
     revocations: RevocationList,
   ) {
@@ -137,7 +135,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
       const renamed = pairs.filter((p) => p.job.worker !== p.waiter.agent.worker);
       let named = true;
       try {
-        await this.adjustments.assignWorkers(renamed.map((p) => ({ ...held(p.job), worker: p.waiter.agent.worker })));
+        await this.queue.assignWorkers(renamed.map((p) => ({ ...held(p.job), worker: p.waiter.agent.worker })));
       } catch (e) {
         // Only the displayed worker name is wrong; the claim id binds the job to this agent.
         named = false;
@@ -158,7 +156,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
 
   private async release(jobs: ClaimedJob[]): Promise<void> {
     try {
-      const n = await this.adjustments.release(jobs.map(held));
+      const n = await this.queue.release(jobs.map(held));
       this.logger.log(`released ${n} claimed job(s) whose agents left before receiving them`);
     } catch (e) {
       // Left claimed without heartbeats: the monitor requeues them as zombies.

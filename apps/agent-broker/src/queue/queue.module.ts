@@ -2,7 +2,6 @@ import { Global, Module } from '@nestjs/common';
 import { PG_POOL } from '@millrace/data-access';
 import { PgJobQueue, PgWorkerPings } from '@millrace/queue';
 import type { Pool } from 'pg';
-import { ClaimAdjustments } from './claim-adjustments.repository';
 
 /** The queue library on the app's single, fixed-size pool. */
 @Global()
@@ -10,8 +9,7 @@ import { ClaimAdjustments } from './claim-adjustments.repository';
   providers: [
     { provide: PgJobQueue, inject: [PG_POOL], useFactory: (pool: Pool) => new PgJobQueue(pool) },
     { provide: PgWorkerPings, inject: [PG_POOL], useFactory: (pool: Pool) => new PgWorkerPings(pool) },
-    ClaimAdjustments,
   ],
-  exports: [PgJobQueue, PgWorkerPings, ClaimAdjustments],
+  exports: [PgJobQueue, PgWorkerPings],
 })
 export class QueueModule {}
