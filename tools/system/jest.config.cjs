@@ -2,7 +2,7 @@
 // PostgreSQL database (agents, broker restarts, crashes, drains).
 module.exports = {
   ...require('../jest/db.preset.js'),
-  displayName: 'system',
+  displayName: 'system-e2e',
   rootDir: __dirname,
   testTimeout: 120000,
 };
