@@ -1,6 +1,8 @@
 import { JobSourceError, JobSourceErrorCode } from './job-source.error';
 import { SHUTDOWN_CANCEL_REASON } from './worker-loop.service';
 import { eventually, isAlive, startLoop } from '../spec-support/loop.fixture';
+import { MemoryJobSource } from '../spec-support/memory-job-source';
+import type { WorkerJob } from './worker-loop.types';
 
 let h: ReturnType<typeof startLoop>;
 
@@ -58,6 +60,23 @@ it('stop() stops pulling and lets a running job finish within the grace period',
   expect(h.source.completed.get(job.id)).toMatchObject({ success: true, result: 'end' });
   expect(h.source.logs.get(job.id)).toBe('begin\nend\n');
   expect(h.source.started.has(later.id)).toBe(false);
+});
+
+it('stop() runs a job that a pull in flight claimed as the worker began stopping', async () => {
+  const source = new MemoryJobSource();
+  let release: ((job: WorkerJob) => void) | null = null;
+  // A transport that finishes its claim whatever the abort signal says.
+  jest.spyOn(source, 'pull').mockImplementationOnce(() => new Promise<WorkerJob>((resolve) => (release = resolve)));
+  h = startLoop({}, source);
+  await eventually(() => release !== null);
+
+  const stopped = h.loop.stop(30_000);
+  const late = { ...source.push({ language: 'bash', content: 'echo late' }) };
+  source.queued.length = 0;
+  release!(late);
+  await stopped;
+
+  expect(source.completed.get(late.id)).toMatchObject({ success: true, result: 'late' });
 });
 
 it('stop() cancels jobs still running after the grace period, as a worker shutdown', async () => {

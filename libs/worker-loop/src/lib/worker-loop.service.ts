@@ -21,6 +21,8 @@ export class WorkerLoop {
   private loopState: LoopState = 'new';
   private readonly runs = new Map<string, { run: JobRun; task: Promise<void> }>();
   private readonly pullAbort = new AbortController();
+  /** Aborted a while after `pullAbort`: stop waiting for a pull that ignores its signal. */
+  private readonly pullGiveUp = new AbortController();
   private readonly pingAbort = new AbortController();
   private readonly giveUp = new AbortController();
   private mainLoop: Promise<void> = Promise.resolve();
@@ -81,7 +83,10 @@ export class WorkerLoop {
     this.loopState = 'stopping';
     this.pullAbort.abort();
     this.wakeSlotWaiter();
+    // A claim in flight may still return a job (now ours to run); wait for it, but not forever.
+    const giveUpPull = this.clock.after(settings.pullAbortGraceMs, () => this.pullGiveUp.abort());
     await this.mainLoop;
+    this.clock.clear(giveUpPull);
     if (!(await this.allJobsDone(graceMs))) {
       settings.logger.warn(`still running after ${graceMs} ms: cancelling ${this.runningJobIds.join(', ')}`);
       for (const { run } of this.runs.values()) run.cancel({ by: settings.workerName, reason: SHUTDOWN_CANCEL_REASON });
@@ -105,7 +110,7 @@ export class WorkerLoop {
       if (signal.aborted) return;
       let job: WorkerJob | null | typeof ABORTED;
       try {
-        job = await untilAborted(this.source.pull(signal), signal);
+        job = await untilAborted(this.source.pull(signal), this.pullGiveUp.signal);
         backoff.reset();
       } catch (err) {
         if (signal.aborted) return;

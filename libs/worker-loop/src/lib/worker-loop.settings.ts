@@ -12,6 +12,11 @@ export interface WorkerLoopSettings {
   /** First retry delay after a transport error; doubles up to `maxBackoffMs`, with jitter. */
   minBackoffMs: number;
   maxBackoffMs: number;
+  /**
+   * On stop, how long a pull already in flight may still take to return (a job it claims is
+   * then run and drained, rather than left claimed by nobody).
+   */
+  pullAbortGraceMs: number;
   /** Pause after a pull that found nothing, in case the source returned without waiting. */
   emptyPullDelayMs: number;
   /**
@@ -37,6 +42,7 @@ export const DEFAULT_WORKER_LOOP_SETTINGS: Omit<WorkerLoopSettings, 'workerName'
   pingIntervalMs: 5000,
   minBackoffMs: 250,
   maxBackoffMs: 30_000,
+  pullAbortGraceMs: 2000,
   emptyPullDelayMs: 50,
   shutdownReportMs: 10_000,
   ip: null,

@@ -19,9 +19,8 @@ export function recordingLogger(): RecordedLogger {
 }
 
 /** A loop over an in-memory source and the real executor, with fast test intervals. */
-export function startLoop(options: Partial<WorkerLoopOptions> = {}) {
+export function startLoop(options: Partial<WorkerLoopOptions> = {}, source = new MemoryJobSource()) {
   const scratch = mkdtempSync(path.join(tmpdir(), 'millrace-loop-spec-'));
-  const source = new MemoryJobSource();
   const logger = recordingLogger();
   const executor = new ScriptExecutor({ path: process.env['PATH'] ?? '', logFlushIntervalMs: 50, killGraceMs: 500 });
   const loop = new WorkerLoop(source, executor, {
