@@ -47,7 +47,7 @@ describe('normal-worker as a real process', () => {
     const result = await exit;
 
     expect(result.code).toBe(0);
-    expect(result.stdout + result.stderr).toContain('draining');
+    expect(result.stdout + result.stderr).toContain('running jobs get');
     expect(await completed(queue, id)).toMatchObject({ success: true, result: 'finished no-db-url', worker: 'wk-default-sigterm' });
     expect(await queue.getLogs('acme', id)).toBe('started\nfinished no-db-url\n');
   });
