@@ -21,6 +21,7 @@ const { values: opt } = parseArgs({
     'max-drain-seconds': { type: 'string', default: '10' },
     'latency-rate': { type: 'string', default: '200' },
     'latency-seconds': { type: 'string', default: '3' },
+    'latency-claimers': { type: 'string' },
     systems: { type: 'string', default: 'millrace,graphile,pgboss' },
     'no-analyze': { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -42,9 +43,11 @@ const o = {
   maxDrainSeconds: int('max-drain-seconds'),
   latencyRate: int('latency-rate'),
   latencySeconds: Number(opt['latency-seconds']),
+  latencyClaimers: opt['latency-claimers'] === undefined ? int('consumers') : int('latency-claimers'),
   analyze: !opt['no-analyze'],
 };
 // --explain is a diagnostic of Millrace's claim plans, not a benchmark run.
+if (!(o.latencySeconds > 0)) throw new Error('--latency-seconds must be a positive number');
 const chosen = opt.explain ? ['millrace'] : opt.systems.split(',').map((s) => s.trim());
 for (const s of chosen) if (!systems[s]) throw new Error(`unknown system ${s} (known: ${Object.keys(systems).join(', ')})`);
 
@@ -54,7 +57,7 @@ const server = await openServer(process.env.DATABASE_URL);
 try {
   const info = await serverInfo(server.adminUrl);
   log(`PostgreSQL ${info.version} (${server.embedded ? 'embedded' : 'DATABASE_URL'}, fsync=${info.fsync}, synchronous_commit=${info.sync}), ${availableParallelism()} CPUs, Node ${process.version}`);
-  log(`${o.jobs} jobs, ${o.consumers} consumers, Millrace/pg-boss batch ${o.batch}, ${o.runs} run(s), systems: ${chosen.join(', ')}`);
+  log(`${o.jobs} jobs, ${o.consumers} consumers, Millrace/pg-boss batch ${o.batch}, ${o.latencyClaimers} idle Millrace claimers at ${o.latencyRate} pushes/s for ${o.latencySeconds} s, ${o.runs} run(s), systems: ${chosen.join(', ')}`);
 
   const templates = {};
   for (const name of chosen) {
@@ -76,7 +79,7 @@ try {
 }
 
 function unitSpec(unit, url) {
-  return { ...unit.spec, url, jobs: o.jobs, consumers: o.consumers, chunk: o.chunk, maxDrainSeconds: o.maxDrainSeconds, analyze: o.analyze, rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 0.5 };
+  return { url, jobs: o.jobs, consumers: o.consumers, chunk: o.chunk, maxDrainSeconds: o.maxDrainSeconds, analyze: o.analyze, rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 0.5, ...unit.spec };
 }
 
 async function explain(template) {
