@@ -5,4 +5,4 @@ export * from './lib/clock.service';
 export * from './lib/process-spawner.service';
 export * from './lib/temp-dirs.service';
 export * from './lib/script-executor.service';
-export { TIMEOUT_CANCEL } from './lib/execution-run';
+export { TIMEOUT_CANCEL } from './lib/execution.runner';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Clock, TimerHandle } from '@millrace/executor';
-import { DEFAULT_GROUP_CONFIG, GroupConfig, parseGroupConfig } from './group-config';
+import { DEFAULT_GROUP_CONFIG, GroupConfig, parseGroupConfig } from './group-config.util';
 import type { GroupConfigRepository } from './group-config.repository';
 
 /**

@@ -7,10 +7,10 @@ import type { Pool } from 'pg';
 import { NormalWorkerConfig } from '../config/normal-worker.config';
 import { GroupConfigRepository } from './group-config.repository';
 import { GroupConfigWatcher } from './group-config.watcher';
-import { runInitScript } from './init-script';
-import { JobWakeup } from './job-wakeup';
-import { PgJobSource } from './pg-job-source';
-import { WorkerIdentity, workerIdentity } from './worker-identity';
+import { runInitScript } from './init-script.runner';
+import { JobWakeup } from './job-wakeup.listener';
+import { PgJobSource } from './pg-job-source.adapter';
+import { WorkerIdentity, workerIdentity } from './worker-identity.util';
 
 /**
  * The normal worker: its group's config, the init script, and the shared worker loop over

@@ -1,5 +1,3 @@
-import type { ExecutionError } from './execution.types';
-
 /**
  * Why a run failed when the script itself did not raise: the `name` of the result's error,
  * so clients can tell a timeout from a crash without parsing messages. Errors raised by the
@@ -20,21 +18,6 @@ export enum ExecutionErrorCode {
   InvalidJob = 'InvalidJob',
   /** The interpreter could not be started, or the job directory could not be prepared. */
   SpawnFailed = 'SpawnFailed',
-}
-
-/** A failure of the executor's own making, carried into the result as `error.name = code`. */
-export class ExecutorError extends Error {
-  constructor(
-    readonly code: ExecutionErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ExecutorError';
-  }
-
-  toExecutionError(): ExecutionError {
-    return { name: this.code, message: this.message };
-  }
 }
 
 /** Caps a message so a runaway exception text cannot bloat the completed job row. */

@@ -1,5 +1,5 @@
 import { Clock } from './clock.service';
-import { ExecutionRun } from './execution-run';
+import { ExecutionRun } from './execution.runner';
 import type { ExecutionHooks, ExecutionJob, ExecutionResult, RunningExecution } from './execution.types';
 import { DEFAULT_EXECUTOR_SETTINGS, ExecutorSettings } from './executor.settings';
 import { ProcessSpawner } from './process-spawner.service';

@@ -1,7 +1,7 @@
 import { JobSourceError, JobSourceErrorCode } from './job-source.error';
 import { SHUTDOWN_CANCEL_REASON } from './worker-loop.service';
 import { eventually, isAlive, startLoop } from '../spec-support/loop.fixture';
-import { MemoryJobSource } from '../spec-support/memory-job-source';
+import { MemoryJobSource } from '../spec-support/memory-job-source.fixture';
 import type { WorkerJob } from './worker-loop.types';
 
 let h: ReturnType<typeof startLoop>;

@@ -1,7 +1,7 @@
 import { Clock, ScriptExecutor } from '@millrace/executor';
 import { ABORTED, Backoff, untilAborted } from './backoff.util';
 import { describeError, isJobSourceError, JobSourceErrorCode } from './job-source.error';
-import { JobRun } from './job-run';
+import { JobRun } from './job.runner';
 import { DEFAULT_WORKER_LOOP_SETTINGS, WorkerLoopSettings } from './worker-loop.settings';
 import type { JobSource, PingType, WorkerJob } from './worker-loop.types';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ScriptExecutor } from '@millrace/executor';
 import { WorkerLoop, WorkerLoopOptions } from '../index';
-import { MemoryJobSource } from './memory-job-source';
+import { MemoryJobSource } from './memory-job-source.fixture';
 
 export interface RecordedLogger {
   warnings: string[];

@@ -1,9 +1,9 @@
 import type { ExecutionResult } from '@millrace/executor';
 import { ClaimedJob, JobKind, PgJobQueue, PgWorkerPings, QueueError, QueueErrorCode } from '@millrace/queue';
 import { JobSource, JobSourceError, JobSourceErrorCode, JobStatusReply, WorkerJob, WorkerPing } from '@millrace/worker-loop';
-import type { GroupConfig } from './group-config';
-import type { JobWakeup } from './job-wakeup';
-import type { WorkerIdentity } from './worker-identity';
+import type { GroupConfig } from './group-config.util';
+import type { JobWakeup } from './job-wakeup.listener';
+import type { WorkerIdentity } from './worker-identity.util';
 
 /**
  * Kinds this worker does not run yet (the flow state machine and dependency jobs come in

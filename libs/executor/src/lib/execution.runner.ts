@@ -6,7 +6,7 @@ import type { CancelRequest, ExecutionHooks, ExecutionJob, ExecutionResult, Runn
 import type { ExecutorSettings } from './executor.settings';
 import { buildJobEnvironment } from './job-environment.util';
 import type { LaunchPlan, ProcessExit } from './languages/language-runner.types';
-import { runnerFor } from './languages/language-runners';
+import { runnerFor } from './languages/language-runner.registry';
 import { LogCollector } from './log-collector.util';
 import { LastLine, TailText } from './output-tail.util';
 import { ProcessSpawner } from './process-spawner.service';
