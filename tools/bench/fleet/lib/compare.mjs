@@ -1,0 +1,88 @@
+// --compare: one real agent-worker (through the broker, HTTP only) against one real
+// normal-worker (PostgreSQL directly) on the same trivial bash jobs (`true`), one after the
+// other, same count, each worker at its default concurrency (1). Jobs/s is measured on the
+// database's clock: first job's created_at to last job's completed_at.
+import pg from 'pg';
+import { freePort } from '../../../lib/embedded-pg.mjs';
+import { startApp } from './apps.mjs';
+import { agentTokenMinter } from './agent-http.mjs';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(probe, what, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Pushes `n` jobs in one pushMany and waits (bounded) until all are completed. */
+async function measure(db, pusher, tag, n, timeoutMs) {
+  const { ids } = await pusher.call({ cmd: 'many', tag, n, phase: `compare-${tag}` });
+  const count = async () => (await db.query('SELECT count(*)::int AS n FROM job_completed WHERE id = ANY($1::uuid[])', [ids])).rows[0].n;
+  const deadline = Date.now() + timeoutMs;
+  while ((await count()) < n && Date.now() < deadline) await sleep(25);
+  const { rows } = await db.query(
+    `SELECT count(c.id)::int AS done, count(*) FILTER (WHERE c.success)::int AS ok,
+            EXTRACT(EPOCH FROM max(c.completed_at) - min(j.created_at)) * 1000 AS span_ms
+       FROM job j LEFT JOIN job_completed c ON c.id = j.id WHERE j.id = ANY($1::uuid[])`,
+    [ids],
+  );
+  const r = rows[0];
+  return { n, done: r.done, ok: r.ok, spanMs: Number(r.span_ms), jobsPerSec: r.done === n ? n / (Number(r.span_ms) / 1000) : NaN };
+}
+
+/**
+ * @returns {{ skipped?: string, rounds?: Array<{worker, jobsPerSec, ...}> }}
+ */
+export async function compareWorkers({ scripts, databaseUrl, brokerUrl, privateKeyPem, jobs, rounds, pusher, log }) {
+  if (scripts.normalWorker instanceof Error) return { skipped: scripts.normalWorker.message };
+  const db = new pg.Client({ connectionString: databaseUrl, application_name: 'fleet-bench-compare' });
+  await db.connect();
+  const apps = [];
+  try {
+    const token = agentTokenMinter(privateKeyPem)({ workerGroup: 'bench', tags: ['agent-bench'] });
+    const agentPort = await freePort();
+    const agent = startApp('agent-worker', scripts.agentWorker, { AGENT_TOKEN: token, BASE_INTERNAL_URL: brokerUrl, PULL_WAIT_S: '25', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(agentPort), LOG_LEVEL: 'warn' }, agentPort);
+    apps.push(agent);
+    const normalPort = await freePort();
+    // No worker_group_config row for this group: the default tags, which include `bash`.
+    const normal = startApp('normal-worker', scripts.normalWorker, { DATABASE_URL: databaseUrl, WORKER_GROUP: 'bench', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(normalPort), LOG_LEVEL: 'warn', BASE_INTERNAL_URL: brokerUrl }, normalPort);
+    apps.push(normal);
+    try {
+      await Promise.all([agent.ready(60_000), normal.ready(60_000)]);
+    } catch (e) {
+      return { skipped: `a worker did not start: ${e.message}` };
+    }
+    // Their first pings mean their loops run (the broker writes agent pings within ~1 s).
+    const pinged = (name) => async () => (await db.query('SELECT 1 FROM worker_ping WHERE worker = $1', [name])).rowCount > 0;
+    try {
+      await waitFor(pinged('ag-bench-cmp'), 'the agent-worker to ping', 20_000);
+      await waitFor(pinged('wk-bench-cmp'), 'the normal-worker to ping', 20_000);
+    } catch (e) {
+      return { skipped: `${e.message}\nagent-worker: ${agent.output.slice(-1500)}\nnormal-worker: ${normal.output.slice(-1500)}` };
+    }
+    await sleep(500);
+    const out = [];
+    for (let round = 0; round < rounds; round++) {
+      // Alternate which goes first, so a slow patch of the shared machine hits both.
+      const order = round % 2 === 0 ? ['agent', 'normal'] : ['normal', 'agent'];
+      for (const worker of order) {
+        const r = await measure(db, pusher, worker === 'agent' ? 'agent-bench' : 'bash', jobs, 120_000);
+        out.push({ round, worker, ...r });
+        log(`compare round ${round + 1}/${rounds} ${worker}-worker: ${r.done}/${r.n} done (${r.ok} ok) in ${r.spanMs.toFixed(0)} ms = ${r.jobsPerSec.toFixed(1)} jobs/s`);
+        if (r.done < r.n) {
+          return { rounds: out, skipped: `the ${worker}-worker completed only ${r.done} of ${r.n} jobs in 120 s\n${(worker === 'agent' ? agent : normal).output.slice(-2000)}` };
+        }
+        await sleep(300);
+      }
+    }
+    return { rounds: out };
+  } finally {
+    await Promise.all(apps.map((a) => a.stop()));
+    await db.end();
+  }
+}

@@ -1,0 +1,237 @@
+#!/usr/bin/env node
+// `npm run bench:fleet [-- --agents N --rate R --seconds S ...]`: one real agent-broker
+// process serving N simulated agents (update_ping every 5 s, pull_job long polls, send_result
+// at once) while jobs are pushed at R/s; then an idle-dispatch probe and a comparison of one
+// real agent-worker with one real normal-worker. What is measured and why: docs/benchmarks.md
+// ("Fleet"). The last line is the summary:
+//   fleet: <N> agents, <C> db connections, p50 <A> ms p99 <B> ms, lost <L>, duplicated <D>
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { freePort } from '../../lib/embedded-pg.mjs';
+import { createDatabase, dropDatabase, openServer, serverInfo } from '../queue/lib/pg-server.mjs';
+import { median } from '../queue/lib/stats.mjs';
+import { buildAll, maxOpenFiles, migrate, startApp, startPusher } from './lib/apps.mjs';
+import { compareWorkers } from './lib/compare.mjs';
+import { startFleet } from './lib/fleet.mjs';
+import { duplicates, latencies, printReport } from './lib/report.mjs';
+import { dbConnectionSampler, procSampler } from './lib/samplers.mjs';
+
+const { values: v } = parseArgs({
+  options: {
+    agents: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '20' },
+    'warmup-seconds': { type: 'string', default: '2' },
+    clients: { type: 'string' },
+    groups: { type: 'string', default: '4' },
+    'wait-s': { type: 'string', default: '25' },
+    'ping-ms': { type: 'string', default: '5000' },
+    ramp: { type: 'string', default: '2000' },
+    'idle-jobs': { type: 'string', default: '200' },
+    'idle-gap-ms': { type: 'string', default: '20' },
+    'drain-seconds': { type: 'string', default: '15' },
+    'db-pool-max': { type: 'string', default: '10' },
+    'broker-log-level': { type: 'string', default: 'warn' },
+    'compare-jobs': { type: 'string', default: '300' },
+    'compare-rounds': { type: 'string', default: '2' },
+    'skip-compare': { type: 'boolean', default: false },
+    // Accepted for the issue's wording; the comparison runs unless --skip-compare.
+    'compare-normal': { type: 'boolean', default: false },
+    logs: { type: 'boolean', default: false },
+    dist: { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+const num = (name, min = 1) => {
+  const n = Number(v[name]);
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number >= ${min}`);
+  return n;
+};
+const o = {
+  agents: num('agents'),
+  rate: num('rate'),
+  seconds: num('seconds'),
+  warmupSeconds: num('warmup-seconds', 0),
+  groups: num('groups'),
+  waitS: num('wait-s'),
+  pingMs: num('ping-ms', 100),
+  ramp: num('ramp'),
+  idleJobs: num('idle-jobs', 0),
+  idleGapMs: num('idle-gap-ms', 0),
+  drainSeconds: num('drain-seconds'),
+  dbPoolMax: num('db-pool-max', 2),
+  compareJobs: num('compare-jobs'),
+  compareRounds: num('compare-rounds'),
+};
+// One client process holds ~2,500 agents: a socket each plus pooled ones for pings/results.
+const clients = v.clients ? num('clients') : Math.max(1, Math.ceil(o.agents / 2500));
+
+const startedAt = Date.now();
+const log = (line) => process.stdout.write(`${line}\n`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const tags = Array.from({ length: o.groups }, (_, g) => `fleet-${g}`);
+
+// Every long poll is a socket in the broker and in a client: refuse a run the fd limits
+// cannot hold instead of measuring EMFILE.
+const ownFdLimit = maxOpenFiles(process.pid);
+const needBroker = o.agents + 1000;
+const needClient = 2 * Math.ceil(o.agents / clients) + 500;
+if (ownFdLimit < Math.max(needBroker, needClient)) {
+  throw new Error(`open-file limit ${ownFdLimit} (inherited by the broker and clients) is too low: the broker needs ~${needBroker}, each of ${clients} client process(es) ~${needClient}; raise ulimit -n or use --clients`);
+}
+
+log(`building the broker, workers and pusher from the tree${v.dist ? ' (apps from dist/)' : ''}...`);
+const scripts = buildAll({ useDist: v.dist });
+const server = await openServer(process.env.DATABASE_URL);
+const cleanups = [];
+try {
+  const info = await serverInfo(server.adminUrl);
+  log(`PostgreSQL ${info.version} (${server.embedded ? 'embedded' : 'DATABASE_URL'}, fsync=${info.fsync}), ${availableParallelism()} CPUs, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const dbUrl = await createDatabase(server.adminUrl, 'fleet_bench');
+  cleanups.push(() => dropDatabase(server.adminUrl, 'fleet_bench'));
+  migrate(scripts.migrate, dbUrl);
+
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const brokerPort = await freePort();
+  const broker = startApp('agent-broker', scripts.broker, {
+    DATABASE_URL: dbUrl,
+    DB_POOL_MAX: String(o.dbPoolMax),
+    PORT: String(brokerPort),
+    JWT_PUBLIC_KEY: publicKey,
+    JOB_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    LOG_LEVEL: v['broker-log-level'],
+  }, brokerPort);
+  cleanups.push(() => broker.stop());
+  await broker.ready();
+  const brokerFdLimit = maxOpenFiles(broker.pid);
+  const pusher = await startPusher(scripts.pusher, dbUrl);
+  cleanups.push(() => pusher.stop());
+  const db = new pg.Client({ connectionString: dbUrl, application_name: 'fleet-bench-check' });
+  await db.connect();
+  cleanups.push(() => db.end());
+
+  const conns = await dbConnectionSampler(dbUrl);
+  const fleet = startFleet({ agents: o.agents, clients, baseUrl: `http://127.0.0.1:${brokerPort}`, privateKeyPem: privateKey, groups: o.groups, waitS: o.waitS, pingMs: o.pingMs, rampPerSec: o.ramp, logs: v.logs, deadlineMs: Date.now() + 600_000 });
+  const procs = procSampler({ pids: { broker: [broker.pid], agents: fleet.pids(), pusher: [pusher.pid] }, fdPid: broker.pid });
+
+  // Connected: every agent started and has a long poll open (nothing is pushed yet).
+  const rampDeadline = Date.now() + 30_000 + (1000 * o.agents) / o.ramp;
+  let connected = 0;
+  while (Date.now() < rampDeadline && (fleet.started < o.agents || fleet.openPolls < o.agents)) {
+    if (!broker.alive) throw new Error(`the broker died during the ramp:\n${broker.output.slice(-3000)}`);
+    connected = Math.max(connected, fleet.openPolls);
+    await sleep(250);
+  }
+  connected = Math.max(connected, fleet.openPolls);
+  const rampS = (Date.now() - startedAt) / 1000;
+  log(`${connected} of ${o.agents} agents connected (long polls open), ${clients} client process(es)`);
+  await sleep(1000);
+  const skewMs = Math.max(await fleet.clockSkewMs(), await pusherSkew(pusher));
+
+  // Warm-up, then the measured steady phase; open polls are sampled from the clients.
+  const warm = o.warmupSeconds > 0 ? await pusher.call({ cmd: 'steady', rate: o.rate, seconds: o.warmupSeconds, tags, phase: 'warmup', maxInFlight: 8 }) : { ids: [] };
+  const polls = [];
+  const pollTimer = setInterval(() => polls.push(fleet.openPolls), 500);
+  const t0 = Date.now();
+  const steady = await pusher.call({ cmd: 'steady', rate: o.rate, seconds: o.seconds, tags, phase: 'steady', maxInFlight: 8 });
+  const t1 = Date.now();
+  clearInterval(pollTimer);
+  await drained(db, o.drainSeconds);
+
+  // Idle agents: one job at a time, the next only after the last was received.
+  await sleep(1000);
+  const idle = { pushed: 0, missed: 0, ids: [] };
+  for (let i = 0; i < o.idleJobs; i++) {
+    const r = await pusher.call({ cmd: 'one', tag: tags[i % tags.length], phase: 'idle' });
+    idle.pushed++;
+    idle.ids.push(r.id);
+    if (!(await fleet.seen(r.id, 3000))) idle.missed++;
+    await sleep(o.idleGapMs);
+  }
+  await drained(db, o.drainSeconds);
+  const t2 = Date.now();
+
+  const agentStats = await fleet.stop();
+  procs.stop();
+  await conns.stop();
+  const steadyWindow = procs.window(t0, t1);
+  const run = procs.window(startedAt, t2);
+
+  // Lost: pushed but not completed successfully by now (after the drain periods).
+  const pushedIds = [...warm.ids, ...steady.ids, ...idle.ids];
+  const { rows } = await db.query(
+    `SELECT (SELECT count(*) FROM job_completed WHERE id = ANY($1::uuid[]) AND success)::int AS ok,
+            (SELECT count(*) FROM job_queue WHERE id = ANY($1::uuid[]))::int AS queued`,
+    [pushedIds],
+  );
+
+  let compare;
+  if (!v['skip-compare']) {
+    log('comparing one agent-worker with one normal-worker...');
+    compare = await compareWorkers({ scripts, databaseUrl: dbUrl, brokerUrl: `http://127.0.0.1:${brokerPort}`, privateKeyPem: privateKey, jobs: o.compareJobs, rounds: o.compareRounds, pusher, log });
+  }
+
+  const report = {
+    options: o,
+    clients,
+    cpus: availableParallelism(),
+    loadAvg: loadavg()[0].toFixed(2),
+    startedAt,
+    connected,
+    rampS,
+    brokerFdLimit,
+    openPolls: { min: polls.length ? Math.min(...polls) : NaN, median: median(polls) },
+    db: conns.max,
+    steady,
+    steadyMs: latencies(fleet.received, 'steady'),
+    idle,
+    idleMs: latencies(fleet.received, 'idle'),
+    skewMs,
+    steadyWindow,
+    run,
+    agentStats,
+    pushed: pushedIds.length,
+    completedOk: rows[0].ok,
+    stillQueued: rows[0].queued,
+    lost: pushedIds.length - rows[0].ok,
+    dup: duplicates(fleet.received, fleet.completed),
+    compare,
+  };
+  if (v.json) writeFileSync(v.json, JSON.stringify({ ...report, steady: { ...steady, ids: undefined }, agentStats: { ...agentStats, pingMs: undefined } }, null, 2));
+  const brokerExit = await broker.stop();
+  if (brokerExit.code !== 0) log(`note: the broker exited with ${brokerExit.signal ?? brokerExit.code} on SIGTERM:\n${broker.output.slice(-2000)}`);
+  printReport(log, report);
+} finally {
+  for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch((e) => log(`cleanup: ${e.message}`));
+  await server.stop();
+}
+
+/** Waits (bounded) until no fleet job is left in job_queue. */
+async function drained(db, seconds) {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM job_queue WHERE tag LIKE 'fleet-%'`);
+    if (rows[0].n === 0) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+async function pusherSkew(p) {
+  const { performance } = await import('node:perf_hooks');
+  let best = Infinity;
+  let offset = 0;
+  for (let i = 0; i < 5; i++) {
+    const a = performance.timeOrigin + performance.now();
+    const { now } = await p.call({ cmd: 'clock' });
+    const b = performance.timeOrigin + performance.now();
+    if (b - a < best) {
+      best = b - a;
+      offset = now - (a + b) / 2;
+    }
+  }
+  return Math.abs(offset);
+}
