@@ -7,6 +7,8 @@ import { defaultWorkerSuffix, workerGroupOf } from './agent-identity';
 import { BrokerJobSource } from './broker-job.source';
 
 export const AGENT_VERSION = '0.1.0';
+/** SIGTERM → SIGKILL delay for a cancelled job's process group. */
+const KILL_GRACE_MS = 5_000;
 
 /**
  * Runs the shared worker loop against the broker. INIT_SCRIPT runs once first; if it fails,
@@ -25,6 +27,7 @@ export class AgentWorkerService implements OnApplicationBootstrap, BeforeApplica
     this.suffix = config.WORKER_SUFFIX ?? defaultWorkerSuffix();
     this.workerName = `ag-${workerGroupOf(config.AGENT_TOKEN)}-${this.suffix}`;
     this.executor = new ScriptExecutor({
+      killGraceMs: KILL_GRACE_MS,
       path: config.PATH,
       baseInternalUrl: config.BASE_INTERNAL_URL,
       warn: (m) => this.logger.warn(m),
@@ -42,7 +45,10 @@ export class AgentWorkerService implements OnApplicationBootstrap, BeforeApplica
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.starting;
-    await this.loop?.stop(this.config.SHUTDOWN_GRACE_S * 1000);
+    // SHUTDOWN_GRACE_S bounds the whole shutdown (runApp exits 1 past it): leave room after
+    // the drain for cancelled jobs to die (kill grace) and report.
+    const reportMs = KILL_GRACE_MS + 2_000;
+    await this.loop?.stop(Math.max(0, this.config.SHUTDOWN_GRACE_S * 1000 - reportMs - 1_000));
   }
 
   private async start(): Promise<void> {
@@ -59,6 +65,7 @@ export class AgentWorkerService implements OnApplicationBootstrap, BeforeApplica
       logger: this.loopLogger(),
     });
     this.loop = new WorkerLoop(source, this.executor, {
+      shutdownReportMs: KILL_GRACE_MS + 2_000,
       workerName: this.workerName,
       version: AGENT_VERSION,
       workerInstance: this.suffix,

@@ -28,6 +28,9 @@ export class AgentWorkerConfig extends BaseConfig {
   @IsIn(['agent'])
   MODE?: string;
 
+  /** Workers let running jobs finish on SIGTERM: a longer default grace than the services'. */
+  override SHUTDOWN_GRACE_S = 120;
+
   @IsPort()
   HEALTH_PORT = 8004;
 

@@ -3,6 +3,9 @@ import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class
 
 /** normal-worker settings; it serves only health and metrics over HTTP. */
 export class NormalWorkerConfig extends DatabaseConfig {
+  /** Workers let running jobs finish on SIGTERM: a longer default grace than the services'. */
+  override SHUTDOWN_GRACE_S = 120;
+
   @IsPort()
   HEALTH_PORT = 8003;
 
