@@ -17,11 +17,14 @@ export interface RunAppOptions {
   bodyLimit?: string;
   /** Seconds to let in-flight work finish after SIGTERM/SIGINT before forcing exit. */
   shutdownGraceS: number;
+  /** Middleware that must see raw request streams (e.g. a proxy), mounted before body parsing. */
+  beforeBodyParsers?: (app: INestApplication) => void;
 }
 
 /** Applies what every Millrace HTTP app shares: error shape, validation, body limits. */
-export function configureHttpApp(app: INestApplication, bodyLimit = '10mb'): void {
+export function configureHttpApp(app: INestApplication, bodyLimit = '10mb', beforeBodyParsers?: (app: INestApplication) => void): void {
   const express = app as NestExpressApplication;
+  beforeBodyParsers?.(app);
   express.use(explainParseErrors(json({ limit: bodyLimit })));
   express.use(text({ limit: bodyLimit }));
   express.disable('x-powered-by');
@@ -50,7 +53,7 @@ export async function runApp(module: Type | DynamicModule, options: RunAppOption
   const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  configureHttpApp(app, options.bodyLimit);
+  configureHttpApp(app, options.bodyLimit, options.beforeBodyParsers);
   await app.listen(options.port, options.host ?? '0.0.0.0');
   const address = app.getHttpServer().address() as { port: number } | null;
   logger.log(`listening on port ${address?.port ?? options.port}`, 'Bootstrap');
