@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { median, percentile, fmtRate, fmtMs } from './lib/stats.mjs';
 import { openServer, createDatabase, dropDatabase, serverInfo } from './lib/pg-server.mjs';
 import { runUnit } from './lib/unit.mjs';
-import { systems } from './lib/systems.mjs';
+import { queueVersion, systems } from './lib/systems.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -46,27 +46,32 @@ const o = {
   latencyClaimers: opt['latency-claimers'] === undefined ? int('consumers') : int('latency-claimers'),
   analyze: !opt['no-analyze'],
 };
-// --explain is a diagnostic of Millrace's claim plans, not a benchmark run.
 if (!(o.latencySeconds > 0)) throw new Error('--latency-seconds must be a positive number');
+// --explain is a diagnostic of Millrace's claim plans, not a benchmark run.
 const chosen = opt.explain ? ['millrace'] : opt.systems.split(',').map((s) => s.trim());
 for (const s of chosen) if (!systems[s]) throw new Error(`unknown system ${s} (known: ${Object.keys(systems).join(', ')})`);
 
 const started = Date.now();
 const log = (line) => process.stdout.write(`${line}\n`);
 const server = await openServer(process.env.DATABASE_URL);
+// Ctrl-C: the drivers get the signal from the terminal too; the embedded server would not.
+process.once('SIGINT', () => {
+  server.stop().finally(() => process.exit(130));
+});
+const templates = {};
 try {
   const info = await serverInfo(server.adminUrl);
   log(`PostgreSQL ${info.version} (${server.embedded ? 'embedded' : 'DATABASE_URL'}, fsync=${info.fsync}, synchronous_commit=${info.sync}), ${availableParallelism()} CPUs, Node ${process.version}`);
+  if (chosen.includes('millrace')) log(`Millrace: ${queueVersion()}`);
   log(`${o.jobs} jobs, ${o.consumers} consumers, Millrace/pg-boss batch ${o.batch}, ${o.latencyClaimers} idle Millrace claimers at ${o.latencyRate} pushes/s for ${o.latencySeconds} s, ${o.runs} run(s), systems: ${chosen.join(', ')}`);
 
-  const templates = {};
   for (const name of chosen) {
     const sys = systems[name];
     await sys.prepare?.({ verbose: opt.verbose });
     const tpl = `bench_tpl_${name}`;
     const url = await createDatabase(server.adminUrl, tpl);
-    await sys.install(url, { verbose: opt.verbose });
     templates[name] = tpl;
+    await sys.install(url, { verbose: opt.verbose });
   }
 
   if (opt.explain) {
@@ -75,6 +80,8 @@ try {
     await benchmark(templates, info);
   }
 } finally {
+  // On a DATABASE_URL server, leave nothing behind; an embedded one is deleted whole.
+  if (!server.embedded) for (const tpl of Object.values(templates)) await dropDatabase(server.adminUrl, tpl);
   await server.stop();
 }
 

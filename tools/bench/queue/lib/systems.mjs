@@ -16,6 +16,17 @@ function bundle(entry, outfile) {
   execFileSync(process.execPath, [path.join(root, 'tools/build/bundle.mjs'), '--entry', entry, '--outfile', rel(outfile)], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+/** Which libs/queue the Millrace numbers belong to: last commit touching it, and whether the
+ * working tree differs (other engineers edit the same tree). */
+export function queueVersion() {
+  try {
+    const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+    return `libs/queue ${git('log', '-1', '--format=%h', '--', 'libs/queue')}${git('status', '--porcelain', '--', 'libs/queue') ? ' + uncommitted changes' : ''}`;
+  } catch {
+    return 'libs/queue (git not available)';
+  }
+}
+
 const setupUnit = (script) => (url, { verbose }) => runUnit(script, { mode: 'setup', url }, { timeoutMs: 120_000, verbose, label: `${path.basename(script)} setup` });
 
 export const systems = {
