@@ -5,6 +5,8 @@ import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
 import { CoreModule } from './common/core.module';
 import { GatewayConfig } from './config/api-gateway.config';
+import { JobsModule } from './jobs/jobs.module';
+import { KeysModule } from './keys/keys.module';
 import { ScriptsModule } from './scripts/scripts.module';
 import { UsersModule } from './users/users.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
@@ -32,7 +34,9 @@ export class AppModule {
         AuthModule,
         UsersModule,
         WorkspacesModule,
+        KeysModule,
         ScriptsModule,
+        JobsModule,
       ],
     };
   }
