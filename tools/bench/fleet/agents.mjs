@@ -9,7 +9,7 @@
 //   {type:'done', items:[[jobId, repeated], ...]}                                    (batched)
 //   {type:'gauge', openPolls, started}                                              (every 500 ms)
 //   {type:'final', stats}                                                           (at stop)
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { agentTokenMinter, httpClient, isTransient } from './lib/agent-http.mjs';
 
 const spec = JSON.parse(process.argv[2] ?? '{}');
@@ -26,6 +26,9 @@ let started = 0;
 let recvBuf = [];
 let doneBuf = [];
 const inFlightResults = new Set();
+// This process's own lag: a late receipt must be told apart from a late broker.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 const countStatus = (s) => (stats.statuses[s] = (stats.statuses[s] ?? 0) + 1);
 const countError = (e) => {
@@ -156,6 +159,10 @@ process.on('message', async (m) => {
   clearInterval(flusher);
   clearInterval(gauge);
   flush();
+  loopDelay.disable();
+  Object.assign(stats, client.counters);
+  stats.loopDelayP99Ms = loopDelay.percentile(99) / 1e6;
+  stats.loopDelayMaxMs = loopDelay.max / 1e6;
   process.send({ type: 'final', stats }, () => process.disconnect());
 });
 process.on('disconnect', () => process.exit(0));

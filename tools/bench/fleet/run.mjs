@@ -17,7 +17,8 @@ import { buildAll, maxOpenFiles, migrate, startApp, startPusher } from './lib/ap
 import { compareWorkers } from './lib/compare.mjs';
 import { startFleet } from './lib/fleet.mjs';
 import { duplicates, latencies, printReport } from './lib/report.mjs';
-import { dbConnectionSampler, procSampler } from './lib/samplers.mjs';
+import { dbConnectionSampler, listenOverflows, livenessProbe, procSampler } from './lib/samplers.mjs';
+import { dispatchBreakdown, dispatchTimeline, drained, outcome } from './lib/db-checks.mjs';
 
 const { values: v } = parseArgs({
   options: {
@@ -25,6 +26,8 @@ const { values: v } = parseArgs({
     rate: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '20' },
     'warmup-seconds': { type: 'string', default: '2' },
+    // The connected fleet with no jobs: what pings and poll renewals alone cost the broker.
+    'quiet-seconds': { type: 'string', default: '5' },
     clients: { type: 'string' },
     groups: { type: 'string', default: '4' },
     'wait-s': { type: 'string', default: '25' },
@@ -41,6 +44,9 @@ const { values: v } = parseArgs({
     // Accepted for the issue's wording; the comparison runs unless --skip-compare.
     'compare-normal': { type: 'boolean', default: false },
     logs: { type: 'boolean', default: false },
+    // Diagnostics: node flags for the broker (e.g. --trace-gc) and a file for its output.
+    'broker-node-args': { type: 'string' },
+    'broker-output': { type: 'string' },
     dist: { type: 'boolean', default: false },
     json: { type: 'string' },
   },
@@ -55,6 +61,7 @@ const o = {
   rate: num('rate'),
   seconds: num('seconds'),
   warmupSeconds: num('warmup-seconds', 0),
+  quietSeconds: num('quiet-seconds', 0),
   groups: num('groups'),
   waitS: num('wait-s'),
   pingMs: num('ping-ms', 100),
@@ -103,7 +110,7 @@ try {
     JWT_PUBLIC_KEY: publicKey,
     JOB_TOKEN_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: v['broker-log-level'],
-  }, brokerPort);
+  }, brokerPort, { outputFile: v['broker-output'], nodeArgs: v['broker-node-args']?.split(/\s+/).filter(Boolean) });
   cleanups.push(() => broker.stop());
   await broker.ready();
   const brokerFdLimit = maxOpenFiles(broker.pid);
@@ -113,9 +120,11 @@ try {
   await db.connect();
   cleanups.push(() => db.end());
 
+  const overflowsBefore = listenOverflows();
   const conns = await dbConnectionSampler(dbUrl);
   const fleet = startFleet({ agents: o.agents, clients, baseUrl: `http://127.0.0.1:${brokerPort}`, privateKeyPem: privateKey, groups: o.groups, waitS: o.waitS, pingMs: o.pingMs, rampPerSec: o.ramp, logs: v.logs, deadlineMs: Date.now() + 600_000 });
   const procs = procSampler({ pids: { broker: [broker.pid], agents: fleet.pids(), pusher: [pusher.pid] }, fdPid: broker.pid });
+  const probe = livenessProbe(`http://127.0.0.1:${brokerPort}`);
 
   // Connected: every agent started and has a long poll open (nothing is pushed yet).
   const rampDeadline = Date.now() + 30_000 + (1000 * o.agents) / o.ramp;
@@ -130,6 +139,9 @@ try {
   log(`${connected} of ${o.agents} agents connected (long polls open), ${clients} client process(es)`);
   await sleep(1000);
   const skewMs = Math.max(await fleet.clockSkewMs(), await pusherSkew(pusher));
+  const q0 = Date.now();
+  await sleep(o.quietSeconds * 1000);
+  const q1 = Date.now();
 
   // Warm-up, then the measured steady phase; open polls are sampled from the clients.
   const warm = o.warmupSeconds > 0 ? await pusher.call({ cmd: 'steady', rate: o.rate, seconds: o.warmupSeconds, tags, phase: 'warmup', maxInFlight: 8 }) : { ids: [] };
@@ -139,7 +151,7 @@ try {
   const steady = await pusher.call({ cmd: 'steady', rate: o.rate, seconds: o.seconds, tags, phase: 'steady', maxInFlight: 8 });
   const t1 = Date.now();
   clearInterval(pollTimer);
-  await drained(db, o.drainSeconds);
+  await drained(db, 'fleet-%', o.drainSeconds);
 
   // Idle agents: one job at a time, the next only after the last was received.
   await sleep(1000);
@@ -151,22 +163,21 @@ try {
     if (!(await fleet.seen(r.id, 3000))) idle.missed++;
     await sleep(o.idleGapMs);
   }
-  await drained(db, o.drainSeconds);
+  await drained(db, 'fleet-%', o.drainSeconds);
   const t2 = Date.now();
 
   const agentStats = await fleet.stop();
+  const overflows = listenOverflows() - overflowsBefore;
   procs.stop();
+  probe.stop();
   await conns.stop();
   const steadyWindow = procs.window(t0, t1);
+  const quietWindow = procs.window(q0, q1);
   const run = procs.window(startedAt, t2);
 
   // Lost: pushed but not completed successfully by now (after the drain periods).
   const pushedIds = [...warm.ids, ...steady.ids, ...idle.ids];
-  const { rows } = await db.query(
-    `SELECT (SELECT count(*) FROM job_completed WHERE id = ANY($1::uuid[]) AND success)::int AS ok,
-            (SELECT count(*) FROM job_queue WHERE id = ANY($1::uuid[]))::int AS queued`,
-    [pushedIds],
-  );
+  const done = await outcome(db, pushedIds);
 
   let compare;
   if (!v['skip-compare']) {
@@ -190,34 +201,29 @@ try {
     idle,
     idleMs: latencies(fleet.received, 'idle'),
     skewMs,
+    overflows,
+    quietWindow,
+    liveQuietMs: probe.window(q0, q1),
     steadyWindow,
     run,
     agentStats,
     pushed: pushedIds.length,
-    completedOk: rows[0].ok,
-    stillQueued: rows[0].queued,
-    lost: pushedIds.length - rows[0].ok,
+    completedOk: done.ok,
+    stillQueued: done.queued,
+    lost: pushedIds.length - done.ok,
+    steadyDb: await dispatchBreakdown(db, 'steady'),
+    idleDb: await dispatchBreakdown(db, 'idle'),
+    liveSteadyMs: probe.window(t0, t1),
     dup: duplicates(fleet.received, fleet.completed),
     compare,
   };
-  if (v.json) writeFileSync(v.json, JSON.stringify({ ...report, steady: { ...steady, ids: undefined }, agentStats: { ...agentStats, pingMs: undefined } }, null, 2));
+  if (v.json) writeFileSync(v.json, JSON.stringify({ ...report, steadyTimeline: await dispatchTimeline(db, 'steady'), steady: { ...steady, ids: undefined }, agentStats: { ...agentStats, pingMs: undefined } }, null, 2));
   const brokerExit = await broker.stop();
   if (brokerExit.code !== 0) log(`note: the broker exited with ${brokerExit.signal ?? brokerExit.code} on SIGTERM:\n${broker.output.slice(-2000)}`);
   printReport(log, report);
 } finally {
   for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch((e) => log(`cleanup: ${e.message}`));
   await server.stop();
-}
-
-/** Waits (bounded) until no fleet job is left in job_queue. */
-async function drained(db, seconds) {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM job_queue WHERE tag LIKE 'fleet-%'`);
-    if (rows[0].n === 0) return true;
-    await sleep(100);
-  }
-  return false;
 }
 
 async function pusherSkew(p) {

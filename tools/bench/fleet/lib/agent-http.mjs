@@ -38,6 +38,7 @@ export function httpClient(baseUrl) {
   // touched just often enough to stay open.
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' });
   const active = new Set();
+  const counters = { newSockets: 0, reusedRetries: 0 };
 
   /**
    * Resolves {status, body} for any HTTP status; rejects on a transport error. A request
@@ -70,9 +71,14 @@ export function httpClient(baseUrl) {
           });
         },
       );
+      // A new TCP connection (not a keep-alive reuse): each one goes through the broker's accept queue.
+      req.on('socket', () => {
+        if (!req.reusedSocket) counters.newSockets++;
+      });
       req.on('error', (e) => {
         active.delete(req);
         if (retryReused && req.reusedSocket && e.code === 'ECONNRESET') {
+          counters.reusedRetries++;
           post(path, body, headers, { retryReused: false }).then(resolve, reject);
         } else {
           reject(e);
@@ -85,6 +91,7 @@ export function httpClient(baseUrl) {
 
   return {
     post,
+    counters,
     /** Ends every request in flight (the broker sees the client leave) and the pool. */
     close() {
       for (const req of active) req.destroy();

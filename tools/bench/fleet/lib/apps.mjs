@@ -4,7 +4,7 @@
 // app's `nx build` target, into tools/bench/fleet/.build: other engineers rebuilding dist/
 // mid-run cannot swap a file under a running benchmark. --dist uses dist/apps instead.
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,9 +48,12 @@ export function migrate(script, databaseUrl) {
   execFileSync(process.execPath, [script], { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** A built app as a real process; output is kept (last 64 kB) for error messages. */
-export function startApp(name, script, env, healthPort) {
-  const child = spawn(process.execPath, [script], {
+/**
+ * A built app as a real process; output is kept (last 64 kB) for error messages, and all of
+ * it goes to `outputFile` when given (diagnostics, e.g. with `nodeArgs` ['--trace-gc']).
+ */
+export function startApp(name, script, env, healthPort, { outputFile, nodeArgs = [] } = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: root,
     // Only what the app needs: a benchmark must not pick up the caller's DATABASE_URL etc.
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
@@ -63,6 +66,13 @@ export function startApp(name, script, env, healthPort) {
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  if (outputFile) {
+    const file = createWriteStream(outputFile, { flags: 'a' });
+    // Two sources into one file: neither may end it; the exit does.
+    child.stdout.pipe(file, { end: false });
+    child.stderr.pipe(file, { end: false });
+    child.on('close', () => file.end());
+  }
   const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   let gone = false;
   void exited.then(() => (gone = true));

@@ -132,13 +132,17 @@ export function startFleet(o) {
 }
 
 function mergeFinals(finals) {
-  const out = { pulls: 0, noJob: 0, jobs: 0, results: 0, repeated: 0, resultFailures: 0, pings: 0, pingFailures: 0, statuses: {}, transportErrors: {}, pingMs: [] };
+  const counts = ['pulls', 'noJob', 'jobs', 'results', 'repeated', 'resultFailures', 'pings', 'pingFailures', 'newSockets', 'reusedRetries'];
+  const out = { statuses: {}, transportErrors: {}, pingMs: [] };
+  for (const k of counts) out[k] = 0;
   for (const f of finals) {
-    for (const k of ['pulls', 'noJob', 'jobs', 'results', 'repeated', 'resultFailures', 'pings', 'pingFailures']) out[k] += f[k];
+    for (const k of counts) out[k] += f[k] ?? 0;
     for (const [k, v] of Object.entries(f.statuses)) out.statuses[k] = (out.statuses[k] ?? 0) + v;
     for (const [k, v] of Object.entries(f.transportErrors)) out.transportErrors[k] = (out.transportErrors[k] ?? 0) + v;
     for (const ms of f.pingMs) out.pingMs.push(ms);
   }
   out.clientsReported = finals.length;
+  out.loopDelayP99Ms = Math.max(0, ...finals.map((f) => f.loopDelayP99Ms));
+  out.loopDelayMaxMs = Math.max(0, ...finals.map((f) => f.loopDelayMaxMs));
   return out;
 }

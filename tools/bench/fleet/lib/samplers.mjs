@@ -1,7 +1,10 @@
 // Samplers that watch the broker from outside, as an operator would: its PostgreSQL
-// connections (pg_stat_activity), and CPU, RSS and open fds of processes (/proc).
+// connections (pg_stat_activity), CPU, RSS and open fds of processes (/proc), and how fast
+// it answers a trivial HTTP route.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -41,6 +44,17 @@ function machineJiffies() {
   const idle = f[3] + f[4];
   const total = f.reduce((a, b) => a + b, 0);
   return { busy: total - idle, total };
+}
+
+/**
+ * The machine's count of connections dropped because a listen queue was full
+ * (TcpExt ListenOverflows): a dropped SYN is retried by the client after 1 s, then 3 s...
+ * Machine-wide, so other processes' listeners count too.
+ */
+export function listenOverflows() {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
+  const [names, values] = lines.map((l) => l.trim().split(/\s+/));
+  return Number(values?.[names?.indexOf('ListenOverflows') ?? -1] ?? NaN);
 }
 
 /**
@@ -126,6 +140,41 @@ export async function dbConnectionSampler(url, { poolName = 'millrace-agent-brok
       clearInterval(timer);
       while (busy) await new Promise((resolve) => setTimeout(resolve, 10));
       await client.end();
+    },
+  };
+}
+
+/**
+ * GETs the broker's /health/live every `intervalMs` on its own keep-alive connection: a
+ * route that touches nothing, so its latency is the broker's HTTP responsiveness (event
+ * loop lag, CPU starvation) as an agent would feel it, apart from any database wait.
+ */
+export function livenessProbe(baseUrl, { intervalMs = 100 } = {}) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const samples = [];
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    const t = Date.now();
+    const t0 = performance.now();
+    const req = http.get(`${baseUrl}/health/live`, { agent }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        samples.push({ t, ms: performance.now() - t0 });
+        busy = false;
+      });
+    });
+    req.on('error', () => (busy = false));
+  }, intervalMs);
+  return {
+    /** Latencies (ms) of the probes started between two epoch times. */
+    window(t0, t1) {
+      return samples.filter((s) => s.t >= t0 && s.t <= t1).map((s) => s.ms);
+    },
+    stop() {
+      clearInterval(timer);
+      agent.destroy();
     },
   };
 }
