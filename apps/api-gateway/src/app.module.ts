@@ -9,6 +9,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { KeysModule } from './keys/keys.module';
 import { ScriptsModule } from './scripts/scripts.module';
 import { UsersModule } from './users/users.module';
+import { WorkersModule } from './workers/workers.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 export interface AppOverrides {
@@ -37,6 +38,7 @@ export class AppModule {
         KeysModule,
         ScriptsModule,
         JobsModule,
+        WorkersModule,
       ],
     };
   }

@@ -28,8 +28,7 @@ export class AccessGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
-    const header = req.headers['authorization'];
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(typeof header === 'string' ? header : '');
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (!match?.[1]) throw new UnauthorizedException('missing credentials: send Authorization: Bearer <token>');
     const principal = await this.auth.authenticate(match[1]);
     if (!principal) throw new UnauthorizedException('the token is invalid, expired or revoked');

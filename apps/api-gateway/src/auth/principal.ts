@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { HttpRequest } from '../common/http.types';
+import type { Request } from 'express';
 import type { WorkspaceRole } from './roles';
 
 /** The authenticated caller. */
@@ -18,7 +18,7 @@ export interface WorkspaceAccess {
   role: WorkspaceRole | null;
 }
 
-export type AuthedRequest = HttpRequest & { principal?: Principal; workspace?: WorkspaceAccess };
+export type AuthedRequest = Request & { principal?: Principal; workspace?: WorkspaceAccess };
 
 /** The caller of a non-public route (AccessGuard guarantees one). */
 export const CurrentUser = createParamDecorator((_d: unknown, ctx: ExecutionContext): Principal => {

@@ -1,10 +1,10 @@
-import type { HttpResponse } from './http.types';
+import type { Response } from 'express';
 
 /**
  * Sends any JSON value as JSON. Nest would send a bare string result as text/html; a job
  * result that happens to be a string must still arrive as a JSON string.
  */
-export function sendJson(res: HttpResponse, value: unknown, status = 200): void {
+export function sendJson(res: Response, value: unknown, status = 200): void {
   res.status(status).type('application/json').send(JSON.stringify(value === undefined ? null : value));
 }
 

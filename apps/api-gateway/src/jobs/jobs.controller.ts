@@ -2,8 +2,8 @@ import { BadRequestException, Body, Controller, Get, Header, HttpCode, Param, Pa
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiRequestTimeoutResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { RequireRole } from '../auth/access.decorators';
 import { CurrentUser, CurrentWorkspace, Principal, WorkspaceAccess } from '../auth/principal';
+import type { Response } from 'express';
 import { sendJson, wildcardPath } from '../common/http.util';
-import type { HttpResponse } from '../common/http.types';
 import type { JobView } from '../job-queue/job-queue.types';
 import { scriptPathParam } from '../scripts/scripts.controller';
 import { CancelJobDto } from './dto/cancel-job.dto';
@@ -64,7 +64,7 @@ export class JobsController {
     @Param('path') path: string | string[],
     @Body() body: unknown,
     @Query() q: RunWaitQueryDto,
-    @Res() res: HttpResponse,
+    @Res() res: Response,
   ): Promise<void> {
     sendJson(res, await this.jobs.runWaitResult(ws.id, user, scriptPathParam(path), JobsService.argsFrom(body), q));
   }
@@ -80,7 +80,7 @@ export class JobsController {
   @RequireRole('operator')
   @ApiOperation({ summary: 'A completed job\'s result (409 while queued or running)' })
   @ApiOkResponse({ description: 'the result (any JSON)' })
-  async result(@CurrentWorkspace() ws: WorkspaceAccess, @CurrentUser() user: Principal, @JobId() id: string, @Res() res: HttpResponse): Promise<void> {
+  async result(@CurrentWorkspace() ws: WorkspaceAccess, @CurrentUser() user: Principal, @JobId() id: string, @Res() res: Response): Promise<void> {
     const text = await this.jobs.result(ws.id, user, id);
     res.status(200).type('application/json').send(text);
   }

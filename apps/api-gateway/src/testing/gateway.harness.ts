@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { AppModule, AppOverrides } from '../app.module';
 import { GatewayConfig } from '../config/api-gateway.config';
+import { setupOpenApi } from '../openapi/openapi.setup';
 
 export const SUPERADMIN = { email: 'root@millrace.test', password: 'superadmin-test-pw' };
 
@@ -36,7 +37,7 @@ export async function bootGateway(env: Record<string, string> = {}, overrides: A
     JOB_QUEUE_URL: 'http://127.0.0.1:9',
     ...env,
   });
-  const app = await bootTestApp(AppModule.forRoot(config, overrides));
+  const app = await bootTestApp(AppModule.forRoot(config, overrides), setupOpenApi);
   return {
     app,
     server: app.getHttpServer() as Server,

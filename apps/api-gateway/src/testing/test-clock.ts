@@ -8,6 +8,11 @@ export class TestClock extends Clock {
     return new Date(Date.now() + this.offsetMs);
   }
 
+  /** From now on, time runs from `date`. */
+  set(date: Date): void {
+    this.offsetMs = date.getTime() - Date.now();
+  }
+
   advance(seconds: number): void {
     this.offsetMs += seconds * 1000;
   }
