@@ -27,9 +27,9 @@ const { values: v } = parseArgs({
   options: {
     jobs: { type: 'string', default: '300' },
     runs: { type: 'string', default: '1' },
-    'echo-jobs': { type: 'string', default: '100' },
+    'echo-jobs': { type: 'string', default: '50' },
     burst: { type: 'string' },
-    'trace-jobs': { type: 'string', default: '60' },
+    'trace-jobs': { type: 'string', default: '40' },
     concurrency: { type: 'string', default: '1' },
     'gap-ms': { type: 'string', default: '20' },
     'warmup-jobs': { type: 'string', default: '10' },
@@ -78,14 +78,17 @@ async function tracedPhase(driver, db, dbUrl, noEmptyPullDelay) {
   const traceFile = path.join(buildDir, `trace-${process.pid}-${noEmptyPullDelay ? 'what-if' : 'as-is'}.json`);
   const worker = await startWorker({ script: scripts.worker, databaseUrl: dbUrl, concurrency: 1, suffix: noEmptyPullDelay ? 'what-if' : 'trace', db, traceFile, noEmptyPullDelay, logLevel: v['log-level'] });
   let samples;
+  let burst;
   try {
     if (o.warmupJobs) await driver.call({ cmd: 'sequential', series: order(o.warmupJobs, o.warmupJobs), gapMs: o.gapMs, timeoutMs: SEQ_TIMEOUT_MS });
     ({ samples } = await driver.call({ cmd: 'sequential', series: order(o.traceJobs, o.traceJobs), gapMs: o.gapMs, timeoutMs: SEQ_TIMEOUT_MS }));
+    // A burst never waits for a NOTIFY, so the what-if cannot change it: traced once.
+    if (!noEmptyPullDelay) burst = burstRate(await driver.call({ cmd: 'burst', series: 'bash', n: o.traceJobs * 2, timeoutMs: 120_000 }));
   } finally {
     await worker.stop();
   }
   try {
-    return breakdown(samples, traceFile);
+    return breakdown(samples, traceFile, burst);
   } finally {
     rmSync(traceFile, { force: true });
   }

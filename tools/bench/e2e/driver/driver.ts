@@ -137,6 +137,7 @@ async function burst(c: Extract<Command, { cmd: 'burst' }>): Promise<object> {
   const db = [...(await dbTimes(ids)).values()];
   return {
     n: c.n,
+    ids,
     pushAt,
     pushedAt,
     lastAt,

@@ -50,34 +50,63 @@ function pointsOf(sample, events) {
   };
 }
 
-/** Per series: the median of each segment, of the log flush, and how many samples had every point. */
-export function breakdown(samples, traceFile) {
-  const events = JSON.parse(readFileSync(traceFile, 'utf8'));
-  const bySeries = {};
-  for (const s of samples) {
-    const p = pointsOf(s, events);
-    const complete = SEGMENTS.every(([, a, b]) => Number.isFinite(p[a]) && Number.isFinite(p[b]));
-    const entry = (bySeries[s.series] ??= { n: 0, complete: 0, points: [], samples: [] });
-    entry.n++;
-    entry.samples.push(s);
-    if (complete) {
-      entry.complete++;
-      entry.points.push(p);
-    }
+/** In a burst a job's cycle starts when the previous job's finish returned: no push, no NOTIFY. */
+export const CYCLE_SEGMENTS = [
+  ['previous finish returned -> claim sent (loop turnaround)', 'prevFinishEnd', 'claimStart', false],
+  ...SEGMENTS.slice(2, 11),
+];
+
+/** Statements the worker sent per job between `from` and `to`, by kind (claims that found nothing count too). */
+function statementsPerJob(events, from, to, jobs) {
+  const counts = {};
+  for (const [t, e, d] of events) {
+    if (e !== 'q' || t < from || t > to) continue;
+    const kind = d.what === 'claim' && d.ids.length === 0 ? 'claim (found nothing)' : d.what;
+    counts[kind] = (counts[kind] ?? 0) + 1;
   }
+  return Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, n / jobs]));
+}
+
+const medians = (segments, points) => segments.map(([label, a, b, inDuration]) => ({ label, inDuration, p50: median(points.map((p) => p[b] - p[a])) }));
+const complete = (segments, p) => segments.every(([, a, b]) => Number.isFinite(p[a]) && Number.isFinite(p[b]));
+
+/**
+ * Per series of the sequential samples: the median of each segment, of the log flush, and
+ * how many samples had every point; for the traced burst (if any), the same per job cycle.
+ */
+export function breakdown(samples, traceFile, burst) {
+  const events = JSON.parse(readFileSync(traceFile, 'utf8'));
   // Only the --what-if worker records these: proof that its pause was really removed.
   const out = { pausesSkipped: events.filter(([, e]) => e === 'empty-pull-delay-skipped').length, series: {} };
-  for (const [series, e] of Object.entries(bySeries)) {
-    const seg = SEGMENTS.map(([label, a, b, inDuration]) => ({ label, inDuration, p50: median(e.points.map((p) => p[b] - p[a])) }));
-    const flushes = e.points.map((p) => p.logFlushMs).filter(Number.isFinite);
+  const bySeries = {};
+  for (const s of samples) (bySeries[s.series] ??= []).push(s);
+  for (const [series, list] of Object.entries(bySeries)) {
+    const points = list.map((s) => pointsOf(s, events)).filter((p) => complete(SEGMENTS, p));
+    const flushes = points.map((p) => p.logFlushMs).filter(Number.isFinite);
     out.series[series] = {
-      n: e.n,
-      complete: e.complete,
-      segments: seg,
+      n: list.length,
+      complete: points.length,
+      segments: medians(SEGMENTS, points),
       logFlushP50: flushes.length ? median(flushes) : null,
-      totalP50: median(e.samples.map((s) => s.heardAt - s.pushAt)),
-      durationP50: median(e.samples.map((s) => s.durationMs)),
-      overheadP50: median(e.samples.map((s) => s.heardAt - s.pushAt - s.durationMs)),
+      totalP50: median(list.map((s) => s.heardAt - s.pushAt)),
+      durationP50: median(list.map((s) => s.durationMs)),
+      overheadP50: median(list.map((s) => s.heardAt - s.pushAt - s.durationMs)),
+    };
+  }
+  const first = Math.min(...samples.map((s) => s.pushAt));
+  const last = Math.max(...samples.map((s) => s.heardAt));
+  out.statementsPerJob = statementsPerJob(events, first, last, samples.length);
+  if (burst) {
+    const points = burst.ids.map((id) => pointsOf({ id, pushAt: burst.pushAt, heardAt: NaN }, events)).sort((a, b) => a.claimStart - b.claimStart);
+    points.forEach((p, i) => (p.prevFinishEnd = points[i - 1]?.finishEnd));
+    const full = points.filter((p) => complete(CYCLE_SEGMENTS, p));
+    out.burst = {
+      n: burst.n,
+      complete: full.length,
+      jobsPerSec: burst.jobsPerSec,
+      segments: medians(CYCLE_SEGMENTS, full),
+      cycleP50: median(full.map((p) => p.finishEnd - p.prevFinishEnd)),
+      statementsPerJob: statementsPerJob(events, burst.pushAt, burst.lastAt, burst.n),
     };
   }
   return out;

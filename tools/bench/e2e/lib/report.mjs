@@ -50,16 +50,29 @@ export function printReport(log, r, median) {
   log(`e2e: bash overhead p50 ${bashP50.toFixed(1)} ms p99 ${bashP99.toFixed(1)} ms, ${Math.round(bashRate)} jobs/s`);
 }
 
-function printBreakdown(log, { series: traced }, title) {
+const statements = (perJob) =>
+  Object.entries(perJob)
+    .sort(([, a], [, b]) => b - a)
+    .map(([k, n]) => `${k} ${n.toFixed(2)}`)
+    .join(', ');
+
+function printBreakdown(log, { series: traced, statementsPerJob, burst }, title) {
   const series = Object.keys(traced);
   log('');
   log(`${title}; medians, ms; * = inside duration_ms; ${series.map((s) => `${s}: ${traced[s].complete}/${traced[s].n} jobs fully traced`).join(', ')}):`);
   log(`| segment | ${series.join(' | ')} |`);
   log(`|---|${series.map(() => '---:').join('|')}|`);
-  const rows = traced[series[0]].segments.map((seg, i) => [`${seg.inDuration ? '* ' : ''}${seg.label}`, ...series.map((s) => traced[s].segments[i].p50)]);
-  for (const [label, ...vals] of rows) log(`| ${label} | ${vals.map(ms).join(' | ')} |`);
+  traced[series[0]].segments.forEach((seg, i) => log(`| ${seg.inDuration ? '* ' : ''}${seg.label} | ${series.map((s) => ms(traced[s].segments[i].p50)).join(' | ')} |`));
   log(`| of which the log flush (append_log round trip) | ${series.map((s) => ms(traced[s].logFlushP50 ?? NaN)).join(' | ')} |`);
   log(`| push -> completion heard (this worker) | ${series.map((s) => ms(traced[s].totalP50)).join(' | ')} |`);
   log(`| duration_ms | ${series.map((s) => ms(traced[s].durationP50)).join(' | ')} |`);
   log(`| overhead (this worker) | ${series.map((s) => ms(traced[s].overheadP50)).join(' | ')} |`);
+  log(`statements per job, one at a time: ${statements(statementsPerJob)}`);
+  if (!burst) return;
+  log('');
+  log(`a traced burst of ${burst.n} bash jobs: ${rate(burst.jobsPerSec)} jobs/s, one job's cycle p50 ${ms(burst.cycleP50)} ms (${burst.complete} cycles; medians, ms; * = inside duration_ms):`);
+  log('| segment | bash burst |');
+  log('|---|---:|');
+  for (const seg of burst.segments) log(`| ${seg.inDuration ? '* ' : ''}${seg.label} | ${ms(seg.p50)} |`);
+  log(`statements per job in the burst: ${statements(burst.statementsPerJob)}`);
 }
