@@ -94,6 +94,7 @@ describe('scripts', () => {
       ['a path without a name', { path: 'u/alice' }, /path must look like/],
       ['content over 1 MB', { content: 'x'.repeat(1024 * 1024 + 1) }, /content must be at most 1048576 bytes/],
       ['a tag that cannot resolve', { tag: 'has space' }, /tag "has space" is not valid/],
+      ['a tag over 200 characters', { tag: 'a'.repeat(201) }, /tag must be shorter than or equal to 200 characters/],
       ['a tag naming no parameter', { tag: 'r-$args[region]' }, /uses \$args\[region\], but main has no parameter "region"/],
       ['timeout_s out of range', { timeout_s: 0 }, /timeout_s must not be less than 1/],
       ['a fractional priority', { priority: 1.5 }, /priority must be an integer/],

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SCRIPT_LANGUAGES, ScriptLanguage } from '@millrace/tags';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsJsonObject, MaxBytes } from '../../common/validation.util';
-import { MAX_CONTENT_BYTES } from '../../scripts/dto/create-script.dto';
+import { MAX_CONTENT_BYTES, MAX_TAG_TEMPLATE } from '../../scripts/dto/create-script.dto';
 
 export const MAX_ARGS_BYTES = 1024 * 1024;
 
@@ -24,6 +24,6 @@ export class RunPreviewDto {
   @ApiPropertyOptional({ description: 'worker tag; may hold $workspace and $args[name]' })
   @IsOptional()
   @IsString()
-  @MaxLength(255)
+  @MaxLength(MAX_TAG_TEMPLATE)
   tag?: string;
 }

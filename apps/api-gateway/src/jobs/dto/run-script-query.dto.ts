@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ToInt } from '@millrace/server-kit';
 import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MAX_TAG_TEMPLATE } from '../../scripts/dto/create-script.dto';
 
 export class RunScriptQueryDto {
   @ApiPropertyOptional({ description: 'worker tag override; may hold $workspace and $args[name]' })
   @IsOptional()
   @IsString()
-  @MaxLength(255)
+  @MaxLength(MAX_TAG_TEMPLATE)
   tag?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'not started before this time' })

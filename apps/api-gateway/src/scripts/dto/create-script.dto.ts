@@ -6,6 +6,8 @@ import { MaxBytes } from '../../common/validation.util';
 export const SCRIPT_PATH = /^[uf]\/[a-z0-9_-]+(\/[a-z0-9_.-]+)+$/;
 export const SCRIPT_PATH_MESSAGE = 'path must look like u/<user>/<name> or f/<folder>/<name> (a-z 0-9 _ - and . in names)';
 export const MAX_CONTENT_BYTES = 1024 * 1024;
+/** job-queue's limit for tag templates (docs/job-queue-api.md PushJobDto). */
+export const MAX_TAG_TEMPLATE = 200;
 
 export class CreateScriptDto {
   @ApiProperty({ example: 'u/alice/hello', pattern: SCRIPT_PATH.source, maxLength: 255 })
@@ -29,10 +31,10 @@ export class CreateScriptDto {
   @MaxLength(1000)
   summary?: string;
 
-  @ApiPropertyOptional({ description: 'worker tag template; may hold $workspace and $args[name]', example: 'region-$args[region]' })
+  @ApiPropertyOptional({ description: 'worker tag template; may hold $workspace and $args[name]', example: 'region-$args[region]', maxLength: MAX_TAG_TEMPLATE })
   @IsOptional()
   @IsString()
-  @MaxLength(255)
+  @MaxLength(MAX_TAG_TEMPLATE)
   tag?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 86400 })
