@@ -7,7 +7,7 @@
 // Spec: one JSON argument. Reports to the parent over IPC:
 //   {type:'recv', items:[[jobId, recvEpochMs, pushedEpochMs, phase, agent], ...]}  (batched)
 //   {type:'done', items:[[jobId, repeated], ...]}                                    (batched)
-//   {type:'gauge', openPolls, started}                                              (every 500 ms)
+//   {type:'gauge', openPolls, started, lagMaxMs}                                    (every 500 ms)
 //   {type:'final', stats}                                                           (at stop)
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { agentTokenMinter, httpClient, isTransient } from './lib/agent-http.mjs';
@@ -19,7 +19,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const client = httpClient(baseUrl);
 const mint = agentTokenMinter(privateKeyPem);
-const stats = { pulls: 0, noJob: 0, jobs: 0, results: 0, repeated: 0, resultFailures: 0, pings: 0, pingFailures: 0, statuses: {}, transportErrors: {}, pingMs: [] };
+const stats = { pulls: 0, noJob: 0, jobs: 0, results: 0, repeated: 0, resultFailures: 0, resultRetries: 0, pings: 0, pingFailures: 0, statuses: {}, transportErrors: {}, pingMs: [] };
 let stopping = false;
 let openPolls = 0;
 let started = 0;
@@ -66,14 +66,18 @@ async function ping(a, type) {
   }
 }
 
-/** send_result, retried a few times on transport errors and 5xx (it is idempotent). */
+/**
+ * send_result, retried on transport errors and 5xx with capped backoff until the broker
+ * takes it or the client stops, as the agent-worker does (it never gives up on a finished
+ * job's result; completion is idempotent per claim).
+ */
 async function finish(a, job, jobToken) {
   const ws = encodeURIComponent(job.workspace_id);
   const headers = { ...a.headers, 'x-job-token': jobToken };
   if (logs) {
     await client.post(`/api/w/${ws}/agent_workers/push_logs/${job.id}`, { offset: 0, logs: 'fleet-bench\n' }, headers).catch(countError);
   }
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; !stopping && Date.now() < deadlineMs; attempt++) {
     try {
       const res = await client.post(`/api/w/${ws}/agent_workers/send_result/${job.id}`, { success: true, result: null, duration_ms: 0 }, headers);
       if (res.status === 200) {
@@ -85,11 +89,13 @@ async function finish(a, job, jobToken) {
         return;
       }
       countStatus(res.status);
-      if (res.status < 500) break;
+      if (res.status < 500 && res.status !== 429) break;
     } catch (e) {
+      if (stopping) break;
       countError(e);
     }
-    await sleep(200 * 2 ** attempt);
+    stats.resultRetries++;
+    await sleep(Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random()));
   }
   stats.resultFailures++;
 }
@@ -145,7 +151,12 @@ function flush() {
 }
 
 const flusher = setInterval(flush, 50);
-const gauge = setInterval(() => process.send({ type: 'gauge', openPolls, started }), 500);
+// The gauge carries this process's worst event-loop delay since the last one, so the parent
+// can tell a late receipt caused by the client from one caused by the broker, per phase.
+const gauge = setInterval(() => {
+  process.send({ type: 'gauge', openPolls, started, lagMaxMs: loopDelay.max / 1e6 });
+  loopDelay.reset();
+}, 500);
 const loops = [];
 
 process.on('message', async (m) => {
@@ -161,8 +172,6 @@ process.on('message', async (m) => {
   flush();
   loopDelay.disable();
   Object.assign(stats, client.counters);
-  stats.loopDelayP99Ms = loopDelay.percentile(99) / 1e6;
-  stats.loopDelayMaxMs = loopDelay.max / 1e6;
   process.send({ type: 'final', stats }, () => process.disconnect());
 });
 process.on('disconnect', () => process.exit(0));

@@ -24,6 +24,8 @@ const { values: v } = parseArgs({
   options: {
     agents: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '200' },
+    // Jobs per push: 1 = one INSERT + NOTIFY per job (API clients); more = pushMany batches.
+    'push-batch': { type: 'string', default: '1' },
     seconds: { type: 'string', default: '20' },
     'warmup-seconds': { type: 'string', default: '2' },
     // The connected fleet with no jobs: what pings and poll renewals alone cost the broker.
@@ -59,6 +61,7 @@ const num = (name, min = 1) => {
 const o = {
   agents: num('agents'),
   rate: num('rate'),
+  pushBatch: num('push-batch'),
   seconds: num('seconds'),
   warmupSeconds: num('warmup-seconds', 0),
   quietSeconds: num('quiet-seconds', 0),
@@ -144,11 +147,11 @@ try {
   const q1 = Date.now();
 
   // Warm-up, then the measured steady phase; open polls are sampled from the clients.
-  const warm = o.warmupSeconds > 0 ? await pusher.call({ cmd: 'steady', rate: o.rate, seconds: o.warmupSeconds, tags, phase: 'warmup', maxInFlight: 8 }) : { ids: [] };
+  const warm = o.warmupSeconds > 0 ? await pusher.call({ cmd: 'steady', rate: o.rate, seconds: o.warmupSeconds, tags, phase: 'warmup', maxInFlight: 8, batch: o.pushBatch }) : { ids: [] };
   const polls = [];
   const pollTimer = setInterval(() => polls.push(fleet.openPolls), 500);
   const t0 = Date.now();
-  const steady = await pusher.call({ cmd: 'steady', rate: o.rate, seconds: o.seconds, tags, phase: 'steady', maxInFlight: 8 });
+  const steady = await pusher.call({ cmd: 'steady', rate: o.rate, seconds: o.seconds, tags, phase: 'steady', maxInFlight: 8, batch: o.pushBatch });
   const t1 = Date.now();
   clearInterval(pollTimer);
   await drained(db, 'fleet-%', o.drainSeconds);
@@ -214,6 +217,7 @@ try {
     steadyDb: await dispatchBreakdown(db, 'steady'),
     idleDb: await dispatchBreakdown(db, 'idle'),
     liveSteadyMs: probe.window(t0, t1),
+    clientLagSteadyMs: fleet.lagMaxMs(t0, t1),
     dup: duplicates(fleet.received, fleet.completed),
     compare,
   };

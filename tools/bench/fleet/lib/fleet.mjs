@@ -21,6 +21,8 @@ export function startFleet(o) {
   let repeatedResults = 0;
   const listeners = new Set();
   const finals = [];
+  /** Each client's worst event-loop delay per 500 ms, with the time it was reported. */
+  const lags = [];
 
   for (let c = 0; c < o.clients; c++) {
     const from = c * per;
@@ -50,6 +52,7 @@ export function startFleet(o) {
         case 'gauge':
           proc.openPolls = m.openPolls;
           proc.started = m.started;
+          lags.push({ t: Date.now(), ms: m.lagMaxMs });
           return;
         case 'clock':
           proc.clockWaiters.get(m.seq)?.(m.now);
@@ -71,6 +74,10 @@ export function startFleet(o) {
     completed,
     get repeatedResults() {
       return repeatedResults;
+    },
+    /** Worst client event-loop delay (ms) reported between two epoch times. */
+    lagMaxMs(t0, t1) {
+      return Math.max(0, ...lags.filter((l) => l.t >= t0 && l.t <= t1).map((l) => l.ms));
     },
     get openPolls() {
       return sum('openPolls');
@@ -132,7 +139,7 @@ export function startFleet(o) {
 }
 
 function mergeFinals(finals) {
-  const counts = ['pulls', 'noJob', 'jobs', 'results', 'repeated', 'resultFailures', 'pings', 'pingFailures', 'newSockets', 'reusedRetries'];
+  const counts = ['pulls', 'noJob', 'jobs', 'results', 'repeated', 'resultFailures', 'resultRetries', 'pings', 'pingFailures', 'newSockets', 'reusedRetries'];
   const out = { statuses: {}, transportErrors: {}, pingMs: [] };
   for (const k of counts) out[k] = 0;
   for (const f of finals) {
@@ -142,7 +149,5 @@ function mergeFinals(finals) {
     for (const ms of f.pingMs) out.pingMs.push(ms);
   }
   out.clientsReported = finals.length;
-  out.loopDelayP99Ms = Math.max(0, ...finals.map((f) => f.loopDelayP99Ms));
-  out.loopDelayMaxMs = Math.max(0, ...finals.map((f) => f.loopDelayMaxMs));
   return out;
 }

@@ -12,7 +12,7 @@ import { PgJobQueue, type NewJob } from '@millrace/queue';
 
 type Command =
   | { cmd: 'clock'; seq: number }
-  | { cmd: 'steady'; seq: number; rate: number; seconds: number; tags: string[]; phase: string; maxInFlight: number }
+  | { cmd: 'steady'; seq: number; rate: number; seconds: number; tags: string[]; phase: string; maxInFlight: number; batch: number }
   | { cmd: 'one'; seq: number; tag: string; phase: string }
   | { cmd: 'many'; seq: number; tag: string; n: number; phase: string }
   | { cmd: 'exit'; seq: number };
@@ -32,13 +32,15 @@ function job(tag: string, phase: string, t: number, id: string): NewJob {
 }
 
 /**
- * Pushes `rate` jobs per second for `seconds`, one job per push() (one INSERT, one NOTIFY),
- * round-robin over `tags`. A slot fires on time unless `maxInFlight` pushes are still
- * running; then it waits, so a stalled database slows the rate instead of bursting later.
+ * Pushes `rate` jobs per second for `seconds`, round-robin over `tags`: one job per push()
+ * (one INSERT, one NOTIFY — what API clients submitting one job each cause), or with
+ * `batch` > 1 that many per pushMany every batch/rate seconds (one commit and NOTIFY per
+ * batch). A slot fires on time unless `maxInFlight` pushes are still running; then it
+ * waits, so a stalled database slows the rate instead of bursting later.
  */
 async function steady(c: Extract<Command, { cmd: 'steady' }>): Promise<object> {
-  const total = Math.max(1, Math.round(c.rate * c.seconds));
-  const interval = 1000 / c.rate;
+  const total = Math.max(1, Math.round((c.rate * c.seconds) / c.batch));
+  const interval = (1000 * c.batch) / c.rate;
   const ids: string[] = [];
   const pushMs: number[] = [];
   let errors = 0;
@@ -51,13 +53,13 @@ async function steady(c: Extract<Command, { cmd: 'steady' }>): Promise<object> {
     if (wait > 1) await sleep(wait);
     while (inFlight >= c.maxInFlight) await new Promise<void>((resolve) => (freed = resolve));
     inFlight++;
-    const id = randomUUID();
     const t0 = epochNow();
+    const jobs = Array.from({ length: c.batch }, (_, k) => job(c.tags[(i * c.batch + k) % c.tags.length] as string, c.phase, t0, randomUUID()));
     const p = queue
-      .push(job(c.tags[i % c.tags.length] as string, c.phase, t0, id))
+      .pushMany(jobs)
       .then(
         () => {
-          ids.push(id);
+          for (const j of jobs) ids.push(j.id as string);
           pushMs.push(epochNow() - t0);
         },
         (e: unknown) => {
