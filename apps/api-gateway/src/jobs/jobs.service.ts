@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Injectable, NotFoundException, PayloadTooLargeException, RequestTimeoutException, UnprocessableEntityException } from '@nestjs/common';
+import { BadRequestException, HttpException, Injectable, NotFoundException, PayloadTooLargeException, RequestTimeoutException, UnprocessableEntityException } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { JobQueueClient } from '../job-queue/job-queue.client';
 import type { JobListQuery, JobView, PushJob } from '../job-queue/job-queue.types';
@@ -48,7 +48,7 @@ export class JobsService {
   static argsFrom(body: unknown): Record<string, unknown> {
     if (body === undefined || body === null) return {};
     if (typeof body !== 'object' || Array.isArray(body)) {
-      throw new HttpException('the body must be a JSON object of arguments (name → value)', HttpStatus.BAD_REQUEST);
+      throw new BadRequestException('the body must be a JSON object of arguments (name → value)');
     }
     if (Buffer.byteLength(JSON.stringify(body), 'utf8') > MAX_ARGS_BYTES) throw new PayloadTooLargeException(`args must be at most ${MAX_ARGS_BYTES} bytes of JSON`);
     return body as Record<string, unknown>;

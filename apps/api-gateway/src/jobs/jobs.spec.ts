@@ -86,6 +86,13 @@ describe('job routes (gateway → job-queue)', () => {
       expect(fake.calls.length).toBe(before);
     });
 
+    it('answers 413 to args over 1 MB without pushing', async () => {
+      const before = fake.calls.length;
+      const res = await run(t.operator, { x: 1, label: 'y'.repeat(1024 * 1024) }).expect(413);
+      expect(res.body.error.message).toMatch(/args must be at most 1048576 bytes/);
+      expect(fake.calls.length).toBe(before);
+    });
+
     it('answers 404 for an unknown script and 400 for a malformed path, without pushing', async () => {
       const before = fake.calls.length;
       const res = await request(gw.server).post('/api/w/acme/jobs/run/p/u/dev/missing').set(bearer(t.operator)).send({}).expect(404);
