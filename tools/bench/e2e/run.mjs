@@ -9,8 +9,9 @@
 // - optional --concurrency sweep of the bursts.
 // What is measured and why: docs/benchmarks.md ("End to end (normal worker)"). The last line:
 //   e2e: bash overhead p50 <X> ms p99 <Y> ms, <N> jobs/s
-import { rmSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -19,7 +20,7 @@ import { createDatabase, dropDatabase, openServer, serverInfo } from '../queue/l
 import { median } from '../queue/lib/stats.mjs';
 import { burstRate, summarise } from './lib/analyse.mjs';
 import { breakdown } from './lib/breakdown.mjs';
-import { buildAll, buildDir } from './lib/build.mjs';
+import { buildAll, buildDir, root } from './lib/build.mjs';
 import { printReport } from './lib/report.mjs';
 import { startWorker } from './lib/worker.mjs';
 
@@ -63,6 +64,17 @@ const log = (line) => process.stdout.write(`${line}\n`);
 const startedAt = Date.now();
 const SEQ_TIMEOUT_MS = 30_000;
 
+/** Which code the worker was built from: the commit, and local changes on the job path. */
+function treeVersion() {
+  const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  try {
+    const dirty = git('status', '--porcelain', '--', 'apps/normal-worker', 'libs/queue', 'libs/executor', 'libs/worker-loop');
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ` + uncommitted changes in ${dirty.split('\n').length} file(s) on the job path` : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
 /** The interleaved order of one sequential phase: bash, nodejs and (while any are left) bash-echo. */
 function order(jobs, echoJobs) {
   const out = [];
@@ -104,7 +116,20 @@ async function bursts(driver, n) {
 
 log(`building the normal-worker, driver and migrate CLI${v.dist ? ' (worker from dist/)' : ''}...`);
 const scripts = buildAll({ useDist: v.dist });
+const measured = treeVersion();
 const server = await openServer(process.env.DATABASE_URL);
+// Ctrl-C: the worker and the driver get the signal from the terminal too; the embedded server would not.
+// The server may already be down (same process group), so its stop() throws before it removes
+// the data directory that pg-server.mjs names after this process: remove it here.
+process.once('SIGINT', () => {
+  server
+    .stop()
+    .catch(() => undefined)
+    .finally(() => {
+      for (const d of readdirSync(tmpdir())) if (d.startsWith(`millrace-bench-pg-${process.pid}-`)) rmSync(path.join(tmpdir(), d), { recursive: true, force: true });
+      process.exit(130);
+    });
+});
 const cleanups = [];
 try {
   const info = await serverInfo(server.adminUrl);
@@ -113,11 +138,14 @@ try {
   cleanups.push(() => dropDatabase(server.adminUrl, 'e2e_bench'));
   migrate(scripts.migrate, dbUrl);
   const db = new pg.Client({ connectionString: dbUrl, application_name: 'e2e-bench-check' });
+  // On Ctrl-C the server goes down under it: that must not crash us before the clean-up.
+  db.on('error', () => undefined);
   await db.connect();
   cleanups.push(() => db.end());
   const driver = await startDriver(scripts.driver, dbUrl);
   cleanups.push(() => driver.stop());
   const clock = await driver.call({ cmd: 'calibrate' });
+  log(`measured: ${measured}`);
   log(`driver clock vs database clock: ${clock.offsetMs.toFixed(2)} ms (round trip ${clock.rttMs.toFixed(2)} ms)`);
 
   const runs = [];
@@ -152,7 +180,7 @@ try {
     }
   }
 
-  const report = { options: o, cpus: availableParallelism(), loadAvg: loadavg(), server: info, embedded: server.embedded, runs, traced, whatIf, sweep, elapsedS: (Date.now() - startedAt) / 1000 };
+  const report = { measured, options: o, cpus: availableParallelism(), loadAvg: loadavg(), server: info, embedded: server.embedded, runs, traced, whatIf, sweep, elapsedS: (Date.now() - startedAt) / 1000 };
   if (v.json) {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(v.json, JSON.stringify(report, null, 2));

@@ -42,6 +42,9 @@ if (!url) throw new Error('the e2e driver needs DATABASE_URL');
 const pool = new Pool({ connectionString: url, max: 2, application_name: 'e2e-bench-driver' });
 const queue = new PgJobQueue(pool);
 const listen = new Client({ connectionString: url, application_name: 'e2e-bench-listen' });
+// A server going away (Ctrl-C) fails the pending command; it must not crash the process first.
+pool.on('error', () => undefined);
+listen.on('error', () => undefined);
 
 /** When each job's completion was heard, and who is waiting for which. */
 const heard = new Map<string, number>();

@@ -46,7 +46,7 @@ export function printReport(log, r, median) {
   const bashP99 = across((run) => run.stats.bash.overheadP99);
   const bashRate = across((run) => run.burst.bash.jobsPerSec);
   log(`target (issue): bash overhead p50 <= ${TARGET_P50_MS} ms: ${bashP50 <= TARGET_P50_MS ? 'met' : 'NOT met'} (${ms(bashP50)} ms)`);
-  log(`PostgreSQL ${r.server.version} ${r.embedded ? 'embedded' : 'from DATABASE_URL'}, fsync=${r.server.fsync}; ${r.cpus} CPUs, load average ${r.loadAvg.map((x) => x.toFixed(2)).join(' ')} at the end; ${r.elapsedS.toFixed(0)} s in all`);
+  log(`measured: ${r.measured}; PostgreSQL ${r.server.version} ${r.embedded ? 'embedded' : 'from DATABASE_URL'}, fsync=${r.server.fsync}; ${r.cpus} CPUs, load average ${r.loadAvg.map((x) => x.toFixed(2)).join(' ')} at the end; ${r.elapsedS.toFixed(0)} s in all`);
   log(`e2e: bash overhead p50 ${bashP50.toFixed(1)} ms p99 ${bashP99.toFixed(1)} ms, ${Math.round(bashRate)} jobs/s`);
 }
 
