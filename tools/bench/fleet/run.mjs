@@ -5,6 +5,7 @@
 // real agent-worker with one real normal-worker. What is measured and why: docs/benchmarks.md
 // ("Fleet"). The last line is the summary:
 //   fleet: <N> agents, <C> db connections, p50 <A> ms p99 <B> ms, lost <L>, duplicated <D>
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -13,7 +14,7 @@ import pg from 'pg';
 import { freePort } from '../../lib/embedded-pg.mjs';
 import { createDatabase, dropDatabase, openServer, serverInfo } from '../queue/lib/pg-server.mjs';
 import { median } from '../queue/lib/stats.mjs';
-import { buildAll, maxOpenFiles, migrate, startApp, startPusher } from './lib/apps.mjs';
+import { buildAll, maxOpenFiles, migrate, root, startApp, startPusher } from './lib/apps.mjs';
 import { compareWorkers } from './lib/compare.mjs';
 import { startFleet } from './lib/fleet.mjs';
 import { duplicates, latencies, printReport } from './lib/report.mjs';
@@ -93,6 +94,14 @@ if (ownFdLimit < Math.max(needBroker, needClient)) {
   throw new Error(`open-file limit ${ownFdLimit} (inherited by the broker and clients) is too low: the broker needs ~${needBroker}, each of ${clients} client process(es) ~${needClient}; raise ulimit -n or use --clients`);
 }
 
+const commit = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+log(`npm run bench:fleet -- ${process.argv.slice(2).join(' ')}   (tree at ${commit}; uncommitted changes are measured too)`);
 log(`building the broker, workers and pusher from the tree${v.dist ? ' (apps from dist/)' : ''}...`);
 const scripts = buildAll({ useDist: v.dist });
 const server = await openServer(process.env.DATABASE_URL);

@@ -39,6 +39,7 @@ export function httpClient(baseUrl) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' });
   const active = new Set();
   const counters = { newSockets: 0, reusedRetries: 0 };
+  let closed = false;
 
   /**
    * Resolves {status, body} for any HTTP status; rejects on a transport error. A request
@@ -77,7 +78,8 @@ export function httpClient(baseUrl) {
       });
       req.on('error', (e) => {
         active.delete(req);
-        if (retryReused && req.reusedSocket && e.code === 'ECONNRESET') {
+        // Not after close(): that reset is our own doing.
+        if (retryReused && !closed && req.reusedSocket && e.code === 'ECONNRESET') {
           counters.reusedRetries++;
           post(path, body, headers, { retryReused: false }).then(resolve, reject);
         } else {
@@ -94,6 +96,7 @@ export function httpClient(baseUrl) {
     counters,
     /** Ends every request in flight (the broker sees the client leave) and the pool. */
     close() {
+      closed = true;
       for (const req of active) req.destroy();
       active.clear();
       agent.destroy();
