@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule, databaseReadiness } from '@millrace/data-access';
 import { createLoggerModule, HealthModule } from '@millrace/server-kit';
+import { AgentTokensModule } from './agent-tokens/agent-tokens.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
 import { CoreModule } from './common/core.module';
@@ -39,6 +40,7 @@ export class AppModule {
         ScriptsModule,
         JobsModule,
         WorkersModule,
+        AgentTokensModule,
       ],
     };
   }

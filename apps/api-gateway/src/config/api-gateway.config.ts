@@ -61,6 +61,11 @@ export class GatewayConfig extends DatabaseConfig {
   @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'JOB_QUEUE_URL must be an http(s) URL' })
   JOB_QUEUE_URL = 'http://localhost:8001';
 
+  /** Base URL of the agent-broker; the Agent API routes are forwarded there. */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/\/+$/, '') : value))
+  @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'AGENT_BROKER_URL must be an http(s) URL' })
+  AGENT_BROKER_URL = 'http://localhost:8002';
+
   /** Per-call limit for job-queue requests (waits add their own timeout on top). */
   @ToInt()
   @IsInt()

@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { AppModule, AppOverrides } from '../app.module';
 import { GatewayConfig } from '../config/api-gateway.config';
-import { setupOpenApi } from '../openapi/openapi.setup';
+import { gatewayHttpSetup } from '../gateway-http.setup';
 
 export const SUPERADMIN = { email: 'root@millrace.test', password: 'superadmin-test-pw' };
 
@@ -35,9 +35,10 @@ export async function bootGateway(env: Record<string, string> = {}, overrides: A
     MILLRACE_DATA_DIR: dataDir,
     // Nothing listens here unless a test starts a fake job-queue and passes its URL.
     JOB_QUEUE_URL: 'http://127.0.0.1:9',
+    AGENT_BROKER_URL: 'http://127.0.0.1:9',
     ...env,
   });
-  const app = await bootTestApp(AppModule.forRoot(config, overrides), setupOpenApi);
+  const app = await bootTestApp(AppModule.forRoot(config, overrides), gatewayHttpSetup(config));
   return {
     app,
     server: app.getHttpServer() as Server,

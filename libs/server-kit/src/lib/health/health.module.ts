@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module, ModuleMetadata } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { register } from 'prom-client';
 import { HealthController } from './health.controller';
 import { READINESS_CHECKS, ReadinessCheck } from './readiness';
 import { ShutdownState } from './shutdown-state';
@@ -22,6 +23,10 @@ export interface HealthModuleOptions {
 @Module({})
 export class HealthModule {
   static register(options: HealthModuleOptions = {}): DynamicModule {
+    // One app per process owns prom-client's global registry. Starting afresh lets a second
+    // app in the same process (tests boot several) register the default metrics again
+    // instead of failing with "already registered".
+    register.clear();
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false }), PrometheusModule.register({ path: '/metrics' }), ...(options.imports ?? [])],
