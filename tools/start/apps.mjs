@@ -1,13 +1,9 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 // What `npm start` runs, in waves. Each wave starts together and must be ready (its
-// `/health/ready` answers 200) before the next wave starts.
-//
-// Adding the demo agent worker (a later issue) takes three steps here:
-//   1. implement `mintDemoAgentToken` below (e.g. log in to the gateway and call
-//      POST /api/agent_workers/create_agent_token);
-//   2. nothing else: the agent-worker entry in `AGENT_APPS` already runs once it returns a
-//      token, pointed at the gateway;
-//   3. implement `adminLogin` once the gateway seeds the superadmin, so the ready banner
-//      shows how to sign in.
+// `/health/ready` answers 200) before the next wave starts: first the server apps, then —
+// once the gateway can mint a token for it — the one demo agent worker (group `demo`, tag
+// `demo`), which reaches everything through the gateway like a remote agent would.
 
 /**
  * @typedef {object} Context
@@ -54,8 +50,8 @@ export const SERVER_APPS = [
       MILLRACE_DATA_DIR: ctx.dataDir,
       JOB_QUEUE_URL: ctx.urls['job-queue'],
       AGENT_BROKER_URL: ctx.urls['agent-broker'],
-      SUPERADMIN_EMAIL: ctx.env.SUPERADMIN_EMAIL || 'admin@millrace.local',
-      SUPERADMIN_PASSWORD: ctx.env.SUPERADMIN_PASSWORD || 'changeme',
+      SUPERADMIN_EMAIL: superadmin(ctx).email,
+      SUPERADMIN_PASSWORD: superadmin(ctx).password,
     }),
   },
 ];
@@ -74,24 +70,55 @@ export const AGENT_APPS = [
   },
 ];
 
-/**
- * Mints the token of the one demo agent once the server apps are ready.
- * Returns undefined while the gateway cannot mint (issue 2): the agent worker is skipped.
- *
- * @param {Context} _ctx
- * @returns {Promise<string | undefined>}
- */
-export async function mintDemoAgentToken(_ctx) {
-  return undefined;
+const superadmin = (ctx) => ({
+  email: ctx.env.SUPERADMIN_EMAIL || 'admin@millrace.local',
+  password: ctx.env.SUPERADMIN_PASSWORD || 'changeme',
+});
+
+async function gatewayCall(ctx, route, body, token) {
+  const res = await fetch(`${ctx.urls['api-gateway']}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${route} answered ${res.status}: ${text.slice(0, 300)}`);
+  return text;
 }
 
 /**
- * The sign-in line printed under the ready banner, or undefined while the gateway has no
- * login (issue 2).
+ * Mints the token of the one demo agent (group `demo`, tag `demo`) through the gateway's
+ * public API, as a superadmin would, once the server apps are ready. The previous start's
+ * demo token is revoked, so restarts do not pile up live tokens.
  *
- * @param {Context} _ctx
+ * @param {Context} ctx
+ * @returns {Promise<string | undefined>}
+ */
+export async function mintDemoAgentToken(ctx) {
+  const { email, password } = superadmin(ctx);
+  const { token: session } = JSON.parse(await gatewayCall(ctx, '/api/auth/login', { email, password }));
+  const token = await gatewayCall(ctx, '/api/agent_workers/create_agent_token', { worker_group: 'demo', tags: ['demo'] }, session);
+  const jtiFile = path.join(ctx.dataDir, 'demo-agent.jti');
+  if (existsSync(jtiFile)) {
+    const previous = readFileSync(jtiFile, 'utf8').trim();
+    // Already revoked or gone with a fresh database: either way nothing to do.
+    await gatewayCall(ctx, '/api/agent_workers/blacklist_token', { jti: previous }, session).catch(() => undefined);
+  }
+  const payload = JSON.parse(Buffer.from(token.slice('jwt_agent_'.length).split('.')[1], 'base64url').toString('utf8'));
+  writeFileSync(jtiFile, `${payload.jti}\n`, { mode: 0o600 });
+  return token;
+}
+
+/**
+ * The sign-in line printed under the ready banner. The password is shown only when it is
+ * the local default; a configured one stays secret.
+ *
+ * @param {Context} ctx
  * @returns {string | undefined}
  */
-export function adminLogin(_ctx) {
-  return undefined;
+export function adminLogin(ctx) {
+  const { email } = superadmin(ctx);
+  return ctx.env.SUPERADMIN_PASSWORD
+    ? `Log in as ${email} with the password in SUPERADMIN_PASSWORD`
+    : `Log in as ${email} / changeme (local default: set SUPERADMIN_EMAIL and SUPERADMIN_PASSWORD for anything else)`;
 }

@@ -8,7 +8,8 @@ import { allProcesses, descendantsOf, ProcessInfo, stillRunning } from './suppor
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const LAUNCHER = path.join(REPO_ROOT, 'tools/start/start.mjs');
-const SERVER_APPS = ['agent-broker', 'api-gateway', 'job-queue', 'normal-worker'];
+// The four server apps and the demo agent worker.
+const APPS = ['agent-broker', 'agent-worker', 'api-gateway', 'job-queue', 'normal-worker'];
 
 interface Launched {
   proc: ChildProcess;
@@ -105,10 +106,21 @@ describe('npm start', () => {
     expect(await statusOf(`${ready[1]}/health/ready`)).toBe(200);
 
     const apps = [...l.output().matchAll(/^\[launcher\] (\S+) ready at (http:\/\/127\.0\.0\.1:\d+) \(pid (\d+)\)$/gm)];
-    expect(apps.map((m) => m[1]).sort()).toEqual(SERVER_APPS);
+    expect(apps.map((m) => m[1]).sort()).toEqual(APPS);
     for (const [, name, url] of apps) {
       expect({ name, status: await statusOf(`${url}/health/ready`) }).toEqual({ name, status: 200 });
     }
+    expect(l.output()).toMatch(/^Log in as admin@millrace\.local \/ changeme/m);
+
+    // The demo agent, minted through the gateway, pings through it: the admin sees it alive.
+    const { token } = (await (await fetch(`${ready[1]}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@millrace.local', password: 'changeme' }) })).json()) as { token: string };
+    let demo: { worker: string; kind: string; alive: boolean } | undefined;
+    for (let i = 0; i < 100 && !demo; i++) {
+      const workers = (await (await fetch(`${ready[1]}/api/workers/list`, { headers: { authorization: `Bearer ${token}` } })).json()) as Array<{ worker: string; kind: string; alive: boolean }>;
+      demo = workers.find((w) => w.worker === 'ag-demo-demo');
+      if (!demo) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(demo).toMatchObject({ kind: 'agent', alive: true });
 
     // Everything the launcher started, as of now: the apps, the PostgreSQL host process,
     // the postmaster and its workers.
