@@ -7,7 +7,7 @@
 // Spec: one JSON argument. Reports to the parent over IPC:
 //   {type:'recv', items:[[jobId, recvEpochMs, pushedEpochMs, phase, agent], ...]}  (batched)
 //   {type:'done', items:[[jobId, repeated], ...]}                                    (batched)
-//   {type:'gauge', openPolls, started, lagMaxMs}                                    (every 500 ms)
+//   {type:'gauge', openPolls, started, requests, lagMaxMs}                          (every 500 ms)
 //   {type:'final', stats}                                                           (at stop)
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { agentTokenMinter, httpClient, isTransient } from './lib/agent-http.mjs';
@@ -154,7 +154,7 @@ const flusher = setInterval(flush, 50);
 // The gauge carries this process's worst event-loop delay since the last one, so the parent
 // can tell a late receipt caused by the client from one caused by the broker, per phase.
 const gauge = setInterval(() => {
-  process.send({ type: 'gauge', openPolls, started, lagMaxMs: loopDelay.max / 1e6 });
+  process.send({ type: 'gauge', openPolls, started, requests: client.counters.requests, lagMaxMs: loopDelay.max / 1e6 });
   loopDelay.reset();
 }, 500);
 const loops = [];

@@ -152,16 +152,20 @@ try {
   await sleep(1000);
   const skewMs = Math.max(await fleet.clockSkewMs(), await pusherSkew(pusher));
   const q0 = Date.now();
+  const qReq0 = fleet.requests;
   await sleep(o.quietSeconds * 1000);
   const q1 = Date.now();
+  const quietRequests = fleet.requests - qReq0;
 
   // Warm-up, then the measured steady phase; open polls are sampled from the clients.
   const warm = o.warmupSeconds > 0 ? await pusher.call({ cmd: 'steady', rate: o.rate, seconds: o.warmupSeconds, tags, phase: 'warmup', maxInFlight: 8, batch: o.pushBatch }) : { ids: [] };
   const polls = [];
   const pollTimer = setInterval(() => polls.push(fleet.openPolls), 500);
   const t0 = Date.now();
+  const sReq0 = fleet.requests;
   const steady = await pusher.call({ cmd: 'steady', rate: o.rate, seconds: o.seconds, tags, phase: 'steady', maxInFlight: 8, batch: o.pushBatch });
   const t1 = Date.now();
+  const steadyRequests = fleet.requests - sReq0;
   clearInterval(pollTimer);
   await drained(db, 'fleet-%', o.drainSeconds);
 
@@ -215,6 +219,10 @@ try {
     skewMs,
     overflows,
     quietWindow,
+    quietRequests,
+    quietS: (q1 - q0) / 1000,
+    steadyRequests,
+    steadyS: (t1 - t0) / 1000,
     liveQuietMs: probe.window(q0, q1),
     steadyWindow,
     run,

@@ -38,7 +38,7 @@ export function httpClient(baseUrl) {
   // touched just often enough to stay open.
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' });
   const active = new Set();
-  const counters = { newSockets: 0, reusedRetries: 0 };
+  const counters = { requests: 0, newSockets: 0, reusedRetries: 0 };
   let closed = false;
 
   /**
@@ -48,6 +48,7 @@ export function httpClient(baseUrl) {
    * pattern), which is safe for every Agent API call.
    */
   function post(path, body, headers, { retryReused = true } = {}) {
+    counters.requests++;
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? '' : JSON.stringify(body);
       const req = http.request(

@@ -32,7 +32,7 @@ export function startFleet(o) {
     delete spec.agents;
     delete spec.clients;
     const child = fork(path.join(benchDir, 'agents.mjs'), [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const proc = { child, openPolls: 0, started: 0, final: null, clockWaiters: new Map() };
+    const proc = { child, openPolls: 0, started: 0, requests: 0, final: null, clockWaiters: new Map() };
     child.on('message', (m) => {
       switch (m.type) {
         case 'recv':
@@ -52,6 +52,7 @@ export function startFleet(o) {
         case 'gauge':
           proc.openPolls = m.openPolls;
           proc.started = m.started;
+          proc.requests = m.requests;
           lags.push({ t: Date.now(), ms: m.lagMaxMs });
           return;
         case 'clock':
@@ -84,6 +85,10 @@ export function startFleet(o) {
     },
     get started() {
       return sum('started');
+    },
+    /** HTTP requests the agents have sent so far (as of their last gauge, ≤ 500 ms old). */
+    get requests() {
+      return sum('requests');
     },
     /** Resolves when `id` has been received by some agent, or false after `timeoutMs`. */
     seen(id, timeoutMs) {

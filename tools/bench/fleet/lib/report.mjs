@@ -54,9 +54,11 @@ export function printReport(log, r) {
   log(`idle-agent dispatch, ${r.idle.pushed} single jobs one at a time (${o.idleGapMs} ms apart): ${describeLatency(r.idleMs)}; ${r.idle.missed} not received within 3 s`);
   log(`  on the database clock: push -> claim p50 ${ms(r.idleDb.claimP50)} / p99 ${ms(r.idleDb.claimP99)} ms`);
   log(`clock skew between processes (max, NTP-style): ${ms(r.skewMs)} ms`);
+  // CPU per agent request: what one core of this machine can serve, whatever else runs.
+  const perReq = (w, n, seconds) => (n > 0 ? `${((10 * w.cpuPct * seconds * 1000) / n).toFixed(0)} µs CPU per request` : 'n/a');
   const q = r.quietWindow.procs?.broker;
-  if (q) log(`broker with the fleet connected and no jobs (${o.quietSeconds} s, ~${Math.round((o.agents * 1000) / o.pingMs)} pings/s): CPU ${pct(q.cpuPct)} of one core, /health/live ${describeLatency(r.liveQuietMs)}`);
-  log(`broker over the steady phase: CPU ${pct(b.cpuPct)} of one core (peak ${pct(b.cpuPeakPct)} over 0.5 s), RSS max ${b.rssMaxMb?.toFixed(0)} MB over the whole run ${r.run.procs.broker?.rssMaxMb?.toFixed(0)} MB`);
+  if (q) log(`broker with the fleet connected and no jobs (${r.quietS.toFixed(0)} s, ${(r.quietRequests / r.quietS).toFixed(0)} agent requests/s): CPU ${pct(q.cpuPct)} of one core = ${perReq(q, r.quietRequests, r.quietS)}; /health/live ${describeLatency(r.liveQuietMs)}`);
+  log(`broker over the steady phase (${(r.steadyRequests / r.steadyS).toFixed(0)} agent requests/s): CPU ${pct(b.cpuPct)} of one core (peak ${pct(b.cpuPeakPct)} over 0.5 s) = ${perReq(b, r.steadyRequests, r.steadyS)}; RSS max ${b.rssMaxMb?.toFixed(0)} MB, over the whole run ${r.run.procs.broker?.rssMaxMb?.toFixed(0)} MB`);
   log(`agent clients: CPU ${pct(c.cpuPct)} of one core in all; machine busy ${pct(r.steadyWindow.machineBusyPct)} of ${r.cpus} cores (load average at start ${r.loadAvg})`);
   const s = r.agentStats;
   log(`agents' calls: ${s.pulls} pull_job answered (${s.noJob} x 204), ${s.jobs} jobs, ${s.results} results (${s.repeated} repeated, ${s.resultRetries} retries, ${s.resultFailures} given up at stop), ${s.pings} pings (${s.pingFailures} failed, latency p50 ${ms(percentile(s.pingMs, 50))} / p99 ${ms(percentile(s.pingMs, 99))} ms)`);
