@@ -3,6 +3,7 @@ import { DatabaseModule, databaseReadiness } from '@millrace/data-access';
 import { createLoggerModule, HealthModule } from '@millrace/server-kit';
 import { AuthModule } from './auth/auth.module';
 import { AgentBrokerConfig } from './config/agent-broker.config';
+import { InitJobsModule } from './init-jobs/init-jobs.module';
 import { AgentJobsModule } from './jobs/agent-jobs.module';
 import { PingsModule } from './pings/pings.module';
 import { PullModule } from './pull/pull.module';
@@ -29,6 +30,7 @@ export class AppModule {
         PullModule,
         AgentJobsModule,
         PingsModule,
+        InitJobsModule,
       ],
       providers: [{ provide: AgentBrokerConfig, useValue: config }],
       exports: [AgentBrokerConfig],

@@ -107,13 +107,27 @@ describe('agent worker through the broker (real processes)', () => {
     expect(agent.output).toMatch(/rejected this agent's token/);
   });
 
-  it('exits 1 when INIT_SCRIPT fails, and never pulls', async () => {
+  it('records a failing INIT_SCRIPT as a failed init job, exits 1 and never pulls', async () => {
     const { agent } = startAgent(['sys-init'], { INIT_SCRIPT: 'echo preparing; exit 4' });
     const queued = await push('sys-init', 'bash', 'echo should not run');
     const exit = await agent.exited;
     expect(exit.code).toBe(1);
     expect(agent.output).toMatch(/INIT_SCRIPT failed/);
-    expect(agent.output).toContain('preparing');
     expect((await queue.get('acme', queued))?.running).toBe(false);
+    const [init] = await queue.list('admins', { kinds: ['init'], page: 1, perPage: 10 });
+    expect(init).toMatchObject({ type: 'CompletedJob', kind: 'init', success: false });
+    expect(init!.createdBy).toMatch(/^ag-edge-t/);
+    expect(await queue.getLogs('admins', init!.id)).toContain('preparing');
+  });
+
+  it('records a passing INIT_SCRIPT as a job, then pulls work', async () => {
+    const { agent } = startAgent(['sys-init-ok'], { INIT_SCRIPT: 'echo ready-to-go' });
+    const id = await push('sys-init-ok', 'bash', 'echo after init');
+    expect(await completed(id)).toMatchObject({ success: true });
+    const inits = await queue.list('admins', { kinds: ['init'], success: true, page: 1, perPage: 10 });
+    const mine = inits.find((j) => j.createdBy === (agent.output.match(/agent (ag-edge-t[0-9a-f]{6}) starting/) ?? [])[1]);
+    expect(mine).toMatchObject({ type: 'CompletedJob', success: true });
+    expect(await queue.getLogs('admins', mine!.id)).toContain('ready-to-go');
+    await agent.stop();
   });
 });

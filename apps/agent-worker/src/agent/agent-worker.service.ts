@@ -53,10 +53,6 @@ export class AgentWorkerService implements OnApplicationBootstrap, BeforeApplica
 
   private async start(): Promise<void> {
     this.logger.log(`agent ${this.workerName} starting against ${this.config.BASE_INTERNAL_URL}`);
-    if (this.config.INIT_SCRIPT) {
-      const ok = await this.runInitScript(this.config.INIT_SCRIPT);
-      if (!ok) return;
-    }
     const source = new BrokerJobSource({
       baseUrl: this.config.BASE_INTERNAL_URL,
       agentToken: this.config.AGENT_TOKEN,
@@ -64,6 +60,10 @@ export class AgentWorkerService implements OnApplicationBootstrap, BeforeApplica
       pullWaitS: this.config.PULL_WAIT_S,
       logger: this.loopLogger(),
     });
+    if (this.config.INIT_SCRIPT) {
+      const ok = await this.runInitScript(source, this.config.INIT_SCRIPT);
+      if (!ok) return;
+    }
     this.loop = new WorkerLoop(source, this.executor, {
       shutdownReportMs: KILL_GRACE_MS + 2_000,
       workerName: this.workerName,
@@ -76,13 +76,28 @@ export class AgentWorkerService implements OnApplicationBootstrap, BeforeApplica
     this.loop.start();
   }
 
-  /** Runs INIT_SCRIPT with bash like a job; its output goes to this worker's log. */
-  private async runInitScript(script: string): Promise<boolean> {
-    const id = randomUUID();
+  /**
+   * Runs INIT_SCRIPT with bash like a job, then records it through the broker as a
+   * completed `init` job (with its logs) whether it succeeded or not.
+   */
+  private async runInitScript(source: BrokerJobSource, script: string): Promise<boolean> {
+    let logs = '';
     const result = await this.executor.run(
-      { id, workspaceId: 'admins', language: 'bash', content: script, args: {}, token: '' },
-      { onLogs: (chunk) => this.logger.log(`INIT_SCRIPT: ${chunk.trimEnd()}`) },
+      { id: randomUUID(), workspaceId: 'admins', language: 'bash', content: script, args: {}, token: '' },
+      {
+        onLogs: (chunk) => {
+          logs += chunk;
+          this.logger.log(`INIT_SCRIPT: ${chunk.trimEnd()}`);
+        },
+      },
     );
+    try {
+      const id = await source.recordInitJob(script, result, logs);
+      this.logger.log(`INIT_SCRIPT recorded as job ${id}`);
+    } catch (e) {
+      this.fail(`INIT_SCRIPT could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    }
     if (!result.success) {
       this.fail(`INIT_SCRIPT failed: ${result.error.message}`);
       return false;

@@ -96,6 +96,19 @@ export class BrokerJobSource implements JobSource {
     );
   }
 
+  /** Records the INIT_SCRIPT run as a completed `init` job (retried until delivered). */
+  async recordInitJob(content: string, outcome: ExecutionResult, logs: string): Promise<string> {
+    const body = {
+      content,
+      success: outcome.success,
+      logs,
+      result: outcome.success ? (outcome.result ?? null) : outcome.error,
+      duration_ms: Math.round(outcome.durationMs),
+    };
+    const res = await this.call(() => this.http.post<{ id: string }>('/api/agent_workers/record_init_job', body, { retry: RETRY_FOREVER }));
+    return res.data.id;
+  }
+
   /** Maps HTTP failures to what the worker loop acts on. */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
