@@ -14,6 +14,7 @@ describe('agent worker through the broker (real processes)', () => {
   let queue: PgJobQueue;
   let keys: KeyPair;
   let broker: RunningApp;
+  const jobTokenSecret = randomBytes(32).toString('hex');
   const agents: RunningApp[] = [];
 
   const startAgent = (tags: string[], env: Record<string, string> = {}) => {
@@ -39,7 +40,7 @@ describe('agent worker through the broker (real processes)', () => {
     const port = await freePort();
     broker = await RunningApp.start(
       'agent-broker',
-      { DATABASE_URL: testDatabaseUrl(), JWT_PUBLIC_KEY: keys.publicPem, JOB_TOKEN_SECRET: randomBytes(32).toString('hex'), PORT: String(port), DB_POOL_MAX: '4' },
+      { DATABASE_URL: testDatabaseUrl(), JWT_PUBLIC_KEY: keys.publicPem, JOB_TOKEN_SECRET: jobTokenSecret, PORT: String(port), DB_POOL_MAX: '4' },
       port,
     ).ready();
   });
@@ -85,6 +86,29 @@ describe('agent worker through the broker (real processes)', () => {
     expect(done).toMatchObject({ success: true, restarts: 1 });
     expect(done.worker).not.toBe(running.worker);
     await rescuer.stop();
+  });
+
+  it('survives a broker SIGKILL mid-job: restarted on the same port, the result lands exactly once', async () => {
+    const { agent } = startAgent(['sys-broker-crash']);
+    const id = await push('sys-broker-crash', 'bash', 'echo before; sleep 3; echo after; echo \'{"ok": true}\'');
+    await eventually(async () => ((await queue.get('acme', id))?.running ? true : undefined), 'the job to start');
+    const port = broker.port;
+    await broker.stop('SIGKILL');
+    // The agent keeps running the job and retries its heartbeats, logs and result meanwhile.
+    await new Promise((r) => setTimeout(r, 1500));
+    broker = await RunningApp.start(
+      'agent-broker',
+      { DATABASE_URL: testDatabaseUrl(), JWT_PUBLIC_KEY: keys.publicPem, JOB_TOKEN_SECRET: jobTokenSecret, PORT: String(port), DB_POOL_MAX: '4' },
+      port,
+    ).ready();
+    const done = await completed(id);
+    expect(done).toMatchObject({ success: true, result: { ok: true }, restarts: 0 });
+    const logs = await queue.getLogs('acme', id);
+    expect(logs?.match(/before/g)).toHaveLength(1);
+    expect(logs?.match(/after/g)).toHaveLength(1);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM job_completed WHERE id = $1`, [id]);
+    expect(rows[0].n).toBe(1);
+    await agent.stop();
   });
 
   it('drains on SIGTERM: the running job finishes and the agent exits 0', async () => {
