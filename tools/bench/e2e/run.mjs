@@ -118,9 +118,9 @@ log(`building the normal-worker, driver and migrate CLI${v.dist ? ' (worker from
 const scripts = buildAll({ useDist: v.dist });
 const measured = treeVersion();
 const server = await openServer(process.env.DATABASE_URL);
-// Ctrl-C: the worker and the driver get the signal from the terminal too; the embedded server would not.
-// The server may already be down (same process group), so its stop() throws before it removes
-// the data directory that pg-server.mjs names after this process: remove it here.
+// Ctrl-C reaches the worker, the driver and the embedded server (one process group) but skips
+// the finally below. The server may be down already, and then its stop() throws before it
+// removes the data directory pg-server.mjs named after this process: remove that here.
 process.once('SIGINT', () => {
   server
     .stop()
