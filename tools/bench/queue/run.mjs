@@ -22,6 +22,7 @@ const { values: opt } = parseArgs({
     'latency-rate': { type: 'string', default: '200' },
     'latency-seconds': { type: 'string', default: '3' },
     'latency-claimers': { type: 'string' },
+    'latency-wake': { type: 'string', default: 'one' },
     systems: { type: 'string', default: 'millrace,graphile,pgboss' },
     'no-analyze': { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -44,8 +45,10 @@ const o = {
   latencyRate: int('latency-rate'),
   latencySeconds: Number(opt['latency-seconds']),
   latencyClaimers: opt['latency-claimers'] === undefined ? int('consumers') : int('latency-claimers'),
+  latencyWakeAll: opt['latency-wake'] === 'all',
   analyze: !opt['no-analyze'],
 };
+if (!['one', 'all'].includes(opt['latency-wake'])) throw new Error('--latency-wake must be one or all');
 if (!(o.latencySeconds > 0)) throw new Error('--latency-seconds must be a positive number');
 // --explain is a diagnostic of Millrace's claim plans, not a benchmark run.
 const chosen = opt.explain ? ['millrace'] : opt.systems.split(',').map((s) => s.trim());
@@ -63,7 +66,7 @@ try {
   const info = await serverInfo(server.adminUrl);
   log(`PostgreSQL ${info.version} (${server.embedded ? 'embedded' : 'DATABASE_URL'}, fsync=${info.fsync}, synchronous_commit=${info.sync}), ${availableParallelism()} CPUs, Node ${process.version}`);
   if (chosen.includes('millrace')) log(`Millrace: ${queueVersion()}`);
-  log(`${o.jobs} jobs, ${o.consumers} consumers, Millrace/pg-boss batch ${o.batch}, ${o.latencyClaimers} idle Millrace claimers at ${o.latencyRate} pushes/s for ${o.latencySeconds} s, ${o.runs} run(s), systems: ${chosen.join(', ')}`);
+  log(`${o.jobs} jobs, ${o.consumers} consumers, Millrace/pg-boss batch ${o.batch}, ${o.latencyClaimers} idle Millrace claimers (wake ${opt['latency-wake']}) at ${o.latencyRate} pushes/s for ${o.latencySeconds} s, ${o.runs} run(s), systems: ${chosen.join(', ')}`);
 
   for (const name of chosen) {
     const sys = systems[name];
@@ -126,7 +129,7 @@ async function benchmark(templates, info) {
   printTable(rows);
   if (opt.json) writeFileSync(opt.json, JSON.stringify({ options: o, server: info, results, rows }, null, 2));
   log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
-  printVerdict(rows);
+  printVerdict(rows, results);
 }
 
 function describe(r) {
@@ -181,7 +184,7 @@ function printTable(rows) {
   }
 }
 
-function printVerdict(rows) {
+function printVerdict(rows, results) {
   const get = (row) => rows.find((r) => r.row === row) ?? {};
   const mb = get(systems.millrace.rows.batched);
   const mu = get(systems.millrace.rows.unbatched);
@@ -194,6 +197,14 @@ function printVerdict(rows) {
   log(`ratio millrace unbatched / graphile-worker default: ${ratio(mu.drain, gd.drain)}x`);
   log(`ratio millrace batched / pg-boss fetch loop:        ${ratio(mb.drain, pb.drain)}x`);
   log(`ratio millrace enqueue / graphile-worker enqueue:   ${ratio(mb.enqueue, gb.enqueue)}x`);
+  // The same ratio within each run, whose two measurements were taken minutes apart at most:
+  // on a shared machine this shows how much of the median ratio is load drift.
+  const perRun = [];
+  for (let run = 0; run < o.runs; run++) {
+    const drain = (row) => results.find((r) => r.run === run && r.row === row && r.drainPerSec)?.drainPerSec;
+    perRun.push(ratio(drain(systems.millrace.rows.batched), drain(systems.graphile.rows.batched)));
+  }
+  log(`  the same, run by run: ${perRun.join(', ')}`);
   const met = (ok) => (ok === undefined ? 'not measured' : ok ? 'met' : 'NOT met');
   const both = Number.isFinite(mb.drain) && Number.isFinite(gb.drain);
   log(`target batched >= graphile-worker batched: ${met(both ? mb.drain >= gb.drain : undefined)}`);

@@ -51,9 +51,8 @@ export const systems = {
       { label: 'unbatched drain', row: systems.millrace.rows.unbatched, spec: { mode: 'drain', batch: 1 } },
       { label: 'batched drain', row: systems.millrace.rows.batched, spec: { mode: 'drain', batch: o.batch } },
       // Idle claimers ask for a whole batch, as a batched worker would; with one job queued
-      // at a time that changes nothing but the query's LIMIT. Each stands for a separate
-      // worker with its own listener, so every push wakes all of them.
-      { label: 'latency', row: systems.millrace.rows.batched, spec: { mode: 'latency', batch: o.batch, consumers: o.latencyClaimers } },
+      // at a time that changes nothing but the query's LIMIT. Who wakes: --latency-wake.
+      { label: 'latency', row: systems.millrace.rows.batched, spec: { mode: 'latency', batch: o.batch, consumers: o.latencyClaimers, wakeAll: o.latencyWakeAll } },
     ],
   },
   graphile: {

@@ -14,6 +14,8 @@ export interface DriverSpec {
   analyze: boolean;
   /** A drain stops claiming after this long; its rate then counts what it completed. */
   maxDrainSeconds: number;
+  /** Latency probe: every idle claimer per notification (separate workers), or one. */
+  wakeAll: boolean;
   rate: number;
   seconds: number;
   warmupSeconds: number;

@@ -3,7 +3,7 @@
 //            queue is empty; batch 1 = claim 1 + complete 1, more = claim N + completeMany
 //            (or until spec.maxDrainSeconds: a slow mode is measured on part of the backlog)
 //   latency  idle claimers woken by NewJobListener (fallback poll); time push() start ->
-//            claim() returning that job
+//            claim() returning that job; spec.wakeAll picks who a notification wakes
 //   explain  the plans of claim and completeMany under the drain's backlog (explain.ts)
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
@@ -84,21 +84,26 @@ async function latency(spec: DriverSpec): Promise<object> {
   const book = new LatencyBook();
   const pusherPool = pool(spec.url, 'bench-pusher');
   const pools = Array.from({ length: spec.consumers }, (_, i) => pool(spec.url, `bench-claimer-${i}`));
-  // One listener for the process, as a worker host would have; every notification wakes
-  // every idle claimer (they stand for separate workers), and the losers find nothing.
+  // One listener for the process. wakeAll = false: a worker host with `consumers` slots
+  // wakes one idle slot per notification (graphile-worker's pool does the same: it nudges as
+  // many workers as jobs arrived); a slot that claimed a full batch wakes the next.
+  // wakeAll = true: the slots stand for separate workers, each hearing every notification,
+  // so all idle ones claim and the losers find nothing (the thundering herd).
+  // `generation` tells a busy claimer that it missed a notification and must look again.
   let generation = 0;
   const sleepers = new Set<() => void>();
-  const wakeAll = () => {
-    generation++;
-    for (const wake of [...sleepers]) wake();
+  const wake = (all: boolean) => {
+    const idle = [...sleepers];
+    if (all || idle.length === 0) generation++;
+    for (const w of all ? idle : idle.slice(0, 1)) w();
   };
   const listener = new NewJobListener(spec.url, {
     applicationName: 'bench-listener',
-    onReconnect: wakeAll,
+    onReconnect: () => wake(true),
     onError: (error) => process.stderr.write(`[listener] ${String(error)}\n`),
   });
   await listener.start((tags) => {
-    if (tags.includes('bench')) wakeAll();
+    if (tags.includes('bench')) wake(spec.wakeAll);
   });
   let running = true;
   const idleClaimer = async (queue: PgJobQueue, worker: string) => {
@@ -106,6 +111,7 @@ async function latency(spec: DriverSpec): Promise<object> {
       const seenGeneration = generation;
       const jobs = await queue.claim({ worker, tags: TAGS, limit: spec.batch });
       for (const job of jobs) book.seen(job.id);
+      if (jobs.length === spec.batch) wake(false);
       if (jobs.length > 0) {
         await queue.completeMany(asItems(jobs));
         continue;
@@ -113,13 +119,13 @@ async function latency(spec: DriverSpec): Promise<object> {
       // A push that landed while this claim was in flight must not wait for the next one.
       if (seenGeneration !== generation) continue;
       await new Promise<void>((resolve) => {
-        const wake = () => {
+        const up = () => {
           clearTimeout(timer);
-          sleepers.delete(wake);
+          sleepers.delete(up);
           resolve();
         };
-        const timer = setTimeout(wake, FALLBACK_POLL_MS * (0.8 + 0.4 * Math.random()));
-        sleepers.add(wake);
+        const timer = setTimeout(up, FALLBACK_POLL_MS * (0.8 + 0.4 * Math.random()));
+        sleepers.add(up);
       });
     }
   };
@@ -140,7 +146,7 @@ async function latency(spec: DriverSpec): Promise<object> {
     });
     const outcome = await book.settled(5000);
     running = false;
-    wakeAll();
+    wake(true);
     await Promise.all(claimers);
     return { pushed, pushMs, ...outcome };
   } finally {
