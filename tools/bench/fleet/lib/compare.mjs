@@ -32,7 +32,18 @@ async function measure(db, pusher, tag, n, timeoutMs) {
     [ids],
   );
   const r = rows[0];
-  return { n, done: r.done, ok: r.ok, spanMs: Number(r.span_ms), jobsPerSec: r.done === n ? n / (Number(r.span_ms) / 1000) : NaN };
+  // Where a job's time goes, on the database clock: claim -> completed (run + report) and
+  // previous completed -> this claim (the worker fetching its next job).
+  const split = await db.query(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM completed_at - started_at) * 1000) AS run_ms,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM started_at - prev) * 1000) AS gap_ms
+       FROM (SELECT started_at, completed_at, lag(completed_at) OVER (ORDER BY started_at) AS prev
+               FROM job_completed WHERE id = ANY($1::uuid[])) t`,
+    [ids],
+  );
+  const runMs = Number(split.rows[0].run_ms);
+  const gapMs = Number(split.rows[0].gap_ms);
+  return { n, done: r.done, ok: r.ok, spanMs: Number(r.span_ms), jobsPerSec: r.done === n ? n / (Number(r.span_ms) / 1000) : NaN, runMs, gapMs };
 }
 
 /**
@@ -73,7 +84,7 @@ export async function compareWorkers({ scripts, databaseUrl, brokerUrl, privateK
       for (const worker of order) {
         const r = await measure(db, pusher, worker === 'agent' ? 'agent-bench' : 'bash', jobs, 120_000);
         out.push({ round, worker, ...r });
-        log(`compare round ${round + 1}/${rounds} ${worker}-worker: ${r.done}/${r.n} done (${r.ok} ok) in ${r.spanMs.toFixed(0)} ms = ${r.jobsPerSec.toFixed(1)} jobs/s`);
+        log(`compare round ${round + 1}/${rounds} ${worker}-worker: ${r.done}/${r.n} done (${r.ok} ok) in ${r.spanMs.toFixed(0)} ms = ${r.jobsPerSec.toFixed(1)} jobs/s; per job (medians) claim -> completed ${r.runMs.toFixed(1)} ms, completed -> next claim ${r.gapMs.toFixed(1)} ms`);
         if (r.done < r.n) {
           return { rounds: out, skipped: `the ${worker}-worker completed only ${r.done} of ${r.n} jobs in 120 s\n${(worker === 'agent' ? agent : normal).output.slice(-2000)}` };
         }
