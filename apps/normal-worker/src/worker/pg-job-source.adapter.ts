@@ -24,10 +24,18 @@ export class PgJobSource implements JobSource {
   async pull(signal: AbortSignal): Promise<WorkerJob | null> {
     // Armed before the claim: a push landing between an empty claim and the wait still wakes it.
     this.wakeup.arm();
-    const [job] = await this.queue.claim({ worker: this.identity.name, tags: this.groupConfig().tags, limit: 1, excludeKinds: NOT_YET_SUPPORTED_KINDS });
-    if (job) return toWorkerJob(job);
+    const job = await this.claimOne();
+    if (job) return job;
     await this.wakeup.wait(signal);
-    return null;
+    if (signal.aborted) return null;
+    // Claim right after the wake-up: returning empty-handed would cost the loop's empty-pull
+    // pause (50 ms) on every job that arrives while the worker is idle.
+    return this.claimOne();
+  }
+
+  private async claimOne(): Promise<WorkerJob | null> {
+    const [job] = await this.queue.claim({ worker: this.identity.name, tags: this.groupConfig().tags, limit: 1, excludeKinds: NOT_YET_SUPPORTED_KINDS });
+    return job ? toWorkerJob(job) : null;
   }
 
   heartbeat(job: WorkerJob): Promise<JobStatusReply> {
