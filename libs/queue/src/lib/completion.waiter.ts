@@ -31,7 +31,7 @@ class PendingWait {
 
 /**
  * Waits for jobs to complete (run_wait_result) on ONE shared LISTEN connection per process,
- * however many callers wait. A waiter is registered and LISTEN is active before it checks
+ * however many callers wait. Only jobs a waiter flagged are announced on completion. A waiter is registered and LISTEN is active before it checks
  * whether the job already completed, so a completion can never slip between the check and
  * the wait.
  */
@@ -74,6 +74,9 @@ export class CompletionWaiter {
     if (!set) this.waiting.set(jobId, (set = new Set()));
     set.add(wait);
     try {
+      // Flag first, then look: a completion after the flag notifies; one before it is seen
+      // by the look. Either way the waiter hears of it.
+      await this.queue.requestCompletionNotice(jobId);
       const view = await this.queue.get(workspaceId, jobId);
       if (view === null) throw new QueueError(QueueErrorCode.NotFound, `no job ${jobId}`);
       if (view.type === 'CompletedJob') wait.settle(view);

@@ -31,6 +31,7 @@ import { JOB_STATE } from './sql/job-state.sql';
 import { LOCK_FOR_CANCEL } from './sql/lock-for-cancel.sql';
 import { PUSH_JOBS } from './sql/push-jobs.sql';
 import { RELEASE_CLAIMS } from './sql/release-claims.sql';
+import { REQUEST_COMPLETION_NOTICE } from './sql/request-completion-notice.sql';
 
 const MAX_CLAIM = 1000;
 const UNIQUE_VIOLATION = '23505';
@@ -211,6 +212,15 @@ export class PgJobQueue {
     }
     await this.runHooks(finished);
     return result;
+  }
+
+  /**
+   * Asks for a completion NOTIFY on `JOB_COMPLETED_CHANNEL` for this job (completions are
+   * silent otherwise). CompletionWaiter calls it before it checks the job's state.
+   */
+  async requestCompletionNotice(jobId: string): Promise<void> {
+    if (!isUuid(jobId)) return;
+    await this.pool.query(REQUEST_COMPLETION_NOTICE, [jobId]);
   }
 
   get(workspaceId: string, jobId: string): Promise<JobView | null> {

@@ -2,7 +2,9 @@
  * Completes a batch of jobs in one statement: deletes each one's hot row if it is still held
  * by the given claim ($2; NULL matches a job nobody claimed, for cancel), writes one
  * `job_completed` row per deleted row, and sends one NOTIFY per 200 completed ids (200 ×
- * 37 bytes stays under the 8000-byte payload limit). Rows whose claim no longer matches are
+ * 37 bytes stays under the 8000-byte payload limit) — only for jobs a CompletionWaiter
+ * flagged (`notify_completion`): pg_notify holds a global lock until commit, and a NOTIFY
+ * on every completion serialised all workers' completions. Rows whose claim no longer matches are
  * skipped, so a stale worker, the monitor and a cancel can race safely: one of them wins.
  *
  * The joins to the unnested input are left to the planner on purpose: it hashes a scan of
@@ -31,7 +33,8 @@ WITH input AS (
   DELETE FROM job_queue q
   USING input i
   WHERE q.id = i.id AND q.claim_id IS NOT DISTINCT FROM i.claim_id
-  RETURNING q.id, q.workspace_id, q.worker, q.claim_id, q.started_at, q.restarts, q.canceled_by, q.canceled_reason
+  RETURNING q.id, q.workspace_id, q.worker, q.claim_id, q.started_at, q.restarts, q.canceled_by, q.canceled_reason,
+            q.notify_completion
 ), saved AS (
   INSERT INTO job_completed (id, workspace_id, success, result, error, duration_ms, mem_peak, canceled_by,
                              canceled_reason, worker, claim_id, started_at, restarts)
@@ -46,7 +49,9 @@ WITH input AS (
   RETURNING id, workspace_id, success
 ), notified AS (
   SELECT pg_notify($10, string_agg(s.id::text, ','))
-  FROM (SELECT id, (row_number() OVER () - 1) / 200 AS chunk FROM saved) s
+  FROM (SELECT s.id, (row_number() OVER () - 1) / 200 AS chunk
+        FROM saved s JOIN done d ON d.id = s.id
+        WHERE d.notify_completion) s
   GROUP BY s.chunk
 )
 SELECT s.id, s.workspace_id, s.success, j.parent_job, (SELECT count(*) FROM notified)::int AS notifies
