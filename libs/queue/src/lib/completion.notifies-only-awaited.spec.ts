@@ -54,4 +54,13 @@ describe('completion notifications go only to jobs somebody waits on', () => {
     for (let i = 0; i < 200 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
     expect(heard).toEqual([job.id]);
   });
+
+  it('announces a job pushed with notifyCompletion, without a later request', async () => {
+    heard.length = 0;
+    const id = await queue.push(newJob({ tag: 'at-push', notifyCompletion: true }));
+    const [job] = await queue.claim({ worker: 'w', tags: ['at-push'], limit: 1 });
+    await queue.complete(id, job!.claimId, { success: true, result: 5 });
+    for (let i = 0; i < 200 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(heard).toEqual([id]);
+  });
 });

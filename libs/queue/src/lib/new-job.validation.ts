@@ -103,10 +103,11 @@ export function toPushColumns(jobs: readonly NewJob[]): PushColumns {
       optionalText(at('flowStepId'), job.flowStepId),
       requiredText(at('createdBy'), job.createdBy),
       scheduledFor,
+      job.notifyCompletion === true,
     ];
     rows.push(row);
     ids.push(id);
     tags.push(job.tag);
   });
-  return { ids, values: transpose(rows, 16), tags };
+  return { ids, values: transpose(rows, 17), tags };
 }

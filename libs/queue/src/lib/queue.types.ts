@@ -23,6 +23,11 @@ export interface NewJob {
   createdBy: string;
   /** Not claimable before this time; default now. */
   scheduledFor?: Date | null;
+  /**
+   * Announce the completion on JOB_COMPLETED_CHANNEL (for a caller that will wait on it).
+   * Completions are silent otherwise; CompletionWaiter asks for it by itself.
+   */
+  notifyCompletion?: boolean;
 }
 
 /** What a worker receives when it claims a job. */

@@ -77,7 +77,8 @@ function completion(id: string, timeoutMs: number): Promise<number> {
 function newJob(series: string): NewJob {
   const s = SERIES[series];
   if (!s) throw new Error(`unknown series ${series}`);
-  return { id: randomUUID(), workspaceId: 'e2e', kind: 'script', args: {}, createdBy: 'e2e-bench', ...s };
+  // The driver listens for completions itself, so it asks for them at push.
+  return { id: randomUUID(), workspaceId: 'e2e', kind: 'script', args: {}, createdBy: 'e2e-bench', notifyCompletion: true, ...s };
 }
 
 /** Database clock minus this process's clock, from the round trip with the least delay. */
