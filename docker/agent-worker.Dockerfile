@@ -21,6 +21,10 @@ FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
     HEALTH_PORT=8004
+# bash jobs need bash, python3 jobs need python3; node:20-slim ships only the former.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /src/dist/apps/agent-worker/ ./
 USER 1000:1000

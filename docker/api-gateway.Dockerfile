@@ -30,6 +30,10 @@ FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
     PORT=8000
+# The gateway reads Python scripts' signatures with python3's ast (parse only, never run).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=prod-deps /src/node_modules ./node_modules
 COPY --from=build /src/dist/apps/api-gateway/ ./

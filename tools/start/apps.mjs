@@ -39,7 +39,8 @@ export const SERVER_APPS = [
     portVar: 'PORT',
     env: (ctx) => ({ ...database(ctx), JWT_PUBLIC_KEY: ctx.secrets.JWT_PUBLIC_KEY, JOB_TOKEN_SECRET: ctx.secrets.JOB_TOKEN_SECRET }),
   },
-  { name: 'normal-worker', portVar: 'HEALTH_PORT', env: database },
+  // Jobs reach the API through the gateway (handed to them as BASE_INTERNAL_URL).
+  { name: 'normal-worker', portVar: 'HEALTH_PORT', env: (ctx) => ({ ...database(ctx), BASE_INTERNAL_URL: ctx.urls['api-gateway'] }) },
   {
     name: 'api-gateway',
     portVar: 'PORT',
@@ -95,6 +96,17 @@ async function gatewayCall(ctx, route, body, token) {
  * @returns {Promise<string | undefined>}
  */
 export async function mintDemoAgentToken(ctx) {
+  try {
+    return await mintThroughGateway(ctx);
+  } catch (e) {
+    // E.g. SUPERADMIN_* changed after the first start (the superadmin is created once, on an
+    // empty database): everything else still runs, without the demo agent.
+    process.stderr.write(`[launcher] no demo agent: could not mint its token (${e instanceof Error ? e.message : String(e)})\n`);
+    return undefined;
+  }
+}
+
+async function mintThroughGateway(ctx) {
   const { email, password } = superadmin(ctx);
   const { token: session } = JSON.parse(await gatewayCall(ctx, '/api/auth/login', { email, password }));
   const token = await gatewayCall(ctx, '/api/agent_workers/create_agent_token', { worker_group: 'demo', tags: ['demo'] }, session);

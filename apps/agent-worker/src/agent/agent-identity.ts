@@ -1,5 +1,5 @@
 import { AGENT_TOKEN_PREFIX } from '@millrace/contracts';
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { randomBytes } from 'node:crypto';
 
 /**
@@ -20,4 +20,12 @@ export function workerGroupOf(agentToken: string): string {
 export function defaultWorkerSuffix(host = hostname()): string {
   const safe = host.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 48) || 'agent';
   return `${safe}-${randomBytes(3).toString('hex')}`;
+}
+
+/** This host's first external IPv4 address, for pings (null when it has none). */
+export function primaryIp(): string | null {
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return null;
 }

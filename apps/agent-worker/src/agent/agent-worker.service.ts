@@ -3,7 +3,7 @@ import { ScriptExecutor } from '@millrace/executor';
 import { WorkerLoop } from '@millrace/worker-loop';
 import { randomUUID } from 'node:crypto';
 import { AgentWorkerConfig } from '../config/agent-worker.config';
-import { defaultWorkerSuffix, workerGroupOf } from './agent-identity';
+import { defaultWorkerSuffix, primaryIp, workerGroupOf } from './agent-identity';
 import { BrokerJobSource } from './broker-job.source';
 
 export const AGENT_VERSION = '0.1.0';
@@ -66,6 +66,7 @@ export class AgentWorkerService implements OnApplicationBootstrap, BeforeApplica
     }
     this.loop = new WorkerLoop(source, this.executor, {
       shutdownReportMs: KILL_GRACE_MS + 2_000,
+      ip: primaryIp(),
       workerName: this.workerName,
       version: AGENT_VERSION,
       workerInstance: this.suffix,

@@ -18,6 +18,8 @@ export class AgentWorkerConfig extends BaseConfig {
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'WORKER_SUFFIX must be 1-64 characters of A-Z a-z 0-9 _ -' })
   WORKER_SUFFIX?: string;
 
+  /** May hold credentials (it sets the host up): never echoed in errors. */
+  @Secret()
   @IsOptional()
   @IsString()
   @MaxLength(100_000)

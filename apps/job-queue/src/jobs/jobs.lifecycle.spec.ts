@@ -51,6 +51,16 @@ describe('job-queue internal API: a job from push to result', () => {
     expect(logs.headers['content-type']).toMatch(/^text\/plain/);
   });
 
+  it('reads a failure the same whichever worker reported it: {error}', async () => {
+    for (const reported of [undefined, { message: 'boom', name: 'Error' }]) {
+      const { body } = await request(h.app.getHttpServer()).post('/internal/v1/w/acme/jobs').set(auth()).send({ ...bash, tag: 'failing' }).expect(201);
+      const [claimed] = await queue.claim({ worker: 'wk-test-3', tags: ['failing'], limit: 1 });
+      await queue.complete(body.id, claimed!.claimId, { success: false, error: { message: 'boom', name: 'Error' }, result: reported });
+      const res = await request(h.app.getHttpServer()).get(`/internal/v1/w/acme/jobs/${body.id}/result`).set(auth()).expect(200);
+      expect(res.body).toEqual({ error: { message: 'boom', name: 'Error' } });
+    }
+  });
+
   it('answers 409 for the result of a job still queued', async () => {
     const { body } = await request(h.app.getHttpServer()).post('/internal/v1/w/acme/jobs').set(auth()).send({ ...bash, tag: 'nobody' }).expect(201);
     const res = await request(h.app.getHttpServer()).get(`/internal/v1/w/acme/jobs/${body.id}/result`).set(auth()).expect(409);

@@ -97,7 +97,8 @@ export class JobsService {
     const job = await this.queue.get(ws, id);
     if (!job) throw new NotFoundException(`job ${id} not found in workspace ${ws}`);
     if (job.type !== 'CompletedJob') throw new ConflictException({ code: 'not_completed', message: `job ${id} has not completed yet` });
-    return job.success ? job.result : (job.result ?? { error: job.error });
+    // A failure reads the same whichever worker ran it: `{error: {message, name?, stack?}}`.
+    return job.success ? job.result : { error: job.error };
   }
 
   async logs(ws: string, id: string): Promise<string> {
