@@ -35,7 +35,9 @@ const { values: v } = parseArgs({
     groups: { type: 'string', default: '4' },
     'wait-s': { type: 'string', default: '25' },
     'ping-ms': { type: 'string', default: '5000' },
-    ramp: { type: 'string', default: '2000' },
+    // Agents started per second. 500/s keeps the broker's accept queue (Node's default
+    // backlog, 511) from overflowing, and spreads the 25 s poll renewals over 20 s at 10,000.
+    ramp: { type: 'string', default: '500' },
     'idle-jobs': { type: 'string', default: '200' },
     'idle-gap-ms': { type: 'string', default: '20' },
     'drain-seconds': { type: 'string', default: '15' },
