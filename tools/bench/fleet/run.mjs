@@ -134,6 +134,7 @@ try {
   await db.connect();
   cleanups.push(() => db.end());
 
+  const fleetStart = Date.now();
   const overflowsBefore = listenOverflows();
   const conns = await dbConnectionSampler(dbUrl);
   const fleet = startFleet({ agents: o.agents, clients, baseUrl: `http://127.0.0.1:${brokerPort}`, privateKeyPem: privateKey, groups: o.groups, waitS: o.waitS, pingMs: o.pingMs, rampPerSec: o.ramp, logs: v.logs, deadlineMs: Date.now() + 600_000 });
@@ -149,10 +150,12 @@ try {
     await sleep(250);
   }
   connected = Math.max(connected, fleet.openPolls);
-  const rampS = (Date.now() - startedAt) / 1000;
+  const rampS = (Date.now() - fleetStart) / 1000;
   log(`${connected} of ${o.agents} agents connected (long polls open), ${clients} client process(es)`);
   await sleep(1000);
-  const skewMs = Math.max(await fleet.clockSkewMs(), await pusherSkew(pusher));
+  const clientSkew = await fleet.clockSkew();
+  const pushSkew = await pusherSkew(pusher);
+  const skew = { offsetMs: Math.max(clientSkew.offsetMs, pushSkew.offsetMs), uncertaintyMs: Math.max(clientSkew.uncertaintyMs, pushSkew.uncertaintyMs) };
   const q0 = Date.now();
   const qReq0 = fleet.requests;
   await sleep(o.quietSeconds * 1000);
@@ -218,7 +221,7 @@ try {
     steadyMs: latencies(fleet.received, 'steady'),
     idle,
     idleMs: latencies(fleet.received, 'idle'),
-    skewMs,
+    skew,
     overflows,
     quietWindow,
     quietRequests,
@@ -262,5 +265,5 @@ async function pusherSkew(p) {
       offset = now - (a + b) / 2;
     }
   }
-  return Math.abs(offset);
+  return { offsetMs: Math.abs(offset), uncertaintyMs: best / 2 };
 }

@@ -106,10 +106,12 @@ export function startFleet(o) {
     },
     /**
      * Largest clock disagreement between this process and a client (NTP-style midpoint,
-     * best of 5 round trips): latencies subtract a pusher time from an agent time.
+     * best of 5 round trips; the estimate is good to half that round trip, `uncertaintyMs`):
+     * latencies subtract a pusher time from an agent time.
      */
-    async clockSkewMs() {
+    async clockSkew() {
       let worst = 0;
+      let uncertainty = 0;
       let seq = 0;
       for (const p of procs) {
         let best = Infinity;
@@ -128,8 +130,9 @@ export function startFleet(o) {
           }
         }
         worst = Math.max(worst, Math.abs(offset));
+        uncertainty = Math.max(uncertainty, best / 2);
       }
-      return worst;
+      return { offsetMs: worst, uncertaintyMs: uncertainty };
     },
     /** Asks every client to stop (polls are cut, results in flight finish); bounded. */
     async stop(timeoutMs = 15_000) {

@@ -53,7 +53,7 @@ export function printReport(log, r) {
   log(`  broker GET /health/live every 100 ms during the steady phase: ${describeLatency(r.liveSteadyMs)}; worst agent-client event-loop delay ${ms(r.clientLagSteadyMs)} ms`);
   log(`idle-agent dispatch, ${r.idle.pushed} single jobs one at a time (${o.idleGapMs} ms apart): ${describeLatency(r.idleMs)}; ${r.idle.missed} not received within 3 s`);
   log(`  on the database clock: push -> claim p50 ${ms(r.idleDb.claimP50)} / p99 ${ms(r.idleDb.claimP99)} ms`);
-  log(`clock skew between processes (max, NTP-style): ${ms(r.skewMs)} ms`);
+  log(`clock offset between the processes (NTP-style, max): ${ms(r.skew.offsetMs)} ms, measurable to ±${ms(r.skew.uncertaintyMs)} ms (half the best IPC round trip)`);
   // CPU per agent request: what one core of this machine can serve, whatever else runs.
   const perReq = (w, n, seconds) => (n > 0 ? `${((10 * w.cpuPct * seconds * 1000) / n).toFixed(0)} µs CPU per request` : 'n/a');
   const q = r.quietWindow.procs?.broker;
