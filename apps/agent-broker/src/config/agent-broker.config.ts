@@ -7,6 +7,9 @@ export class AgentBrokerConfig extends DatabaseConfig {
   @IsPort()
   PORT = 8002;
 
+  /** Pool size; with the one LISTEN connection the broker holds 10 in all, whatever the agents. */
+  override DB_POOL_MAX = 9;
+
   /**
    * PEM public key of api-gateway's ES256 key pair; verifies agent tokens. The broker never
    * holds the private key, so a compromised broker cannot mint agent tokens.

@@ -54,6 +54,11 @@ export async function runApp(module: Type | DynamicModule, options: RunAppOption
   const logger = app.get(Logger);
   app.useLogger(logger);
   configureHttpApp(app, options.bodyLimit, options.beforeBodyParsers);
+  // Idle keep-alive sockets live past a worker's 5 s ping period (Node's default is 5 s), so
+  // thousands of agents reuse their connections instead of reconnecting on every ping.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(options.port, options.host ?? '0.0.0.0');
   const address = app.getHttpServer().address() as { port: number } | null;
   logger.log(`listening on port ${address?.port ?? options.port}`, 'Bootstrap');
