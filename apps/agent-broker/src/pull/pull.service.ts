@@ -4,7 +4,8 @@ import type { Response } from 'express';
 import type { AgentIdentity } from '../auth/agent-identity';
 import { JobTokenService } from '../auth/job-token.service';
 import { AGENT_EXCLUDED_KINDS, JobDispatcher } from './job-dispatcher.service';
-import { PullJobReply, toPulledJobView } from './pulled-job.view';
+import type { PullJobReply } from '@millrace/contracts';
+import { toPulledJobView } from './pulled-job.view';
 import { Waiter, WaitOutcome } from './waiter';
 import { WaiterRegistry } from './waiter-registry';
 

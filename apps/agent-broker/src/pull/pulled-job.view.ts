@@ -1,28 +1,8 @@
-import type { ClaimedJob, JobKind, ScriptLanguage } from '@millrace/queue';
+import type { PulledJob } from '@millrace/contracts';
+import type { ClaimedJob } from '@millrace/queue';
 
-/** The `job` of a pull_job reply (API.md). */
-export interface PulledJobView {
-  id: string;
-  workspace_id: string;
-  job_kind: JobKind;
-  language: ScriptLanguage | null;
-  content: string | null;
-  lock: string | null;
-  args: Record<string, unknown>;
-  tag: string;
-  timeout_s: number | null;
-  parent_job: string | null;
-  flow_step_id: string | null;
-  created_at: string;
-}
-
-export interface PullJobReply {
-  job: PulledJobView;
-  /** Goes back as `X-Job-Token` on the job routes. */
-  job_token: string;
-}
-
-export function toPulledJobView(job: ClaimedJob): PulledJobView {
+/** The `job` of a pull_job reply, from a claimed job. */
+export function toPulledJobView(job: ClaimedJob): PulledJob {
   return {
     id: job.id,
     workspace_id: job.workspaceId,

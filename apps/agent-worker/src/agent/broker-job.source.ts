@@ -1,7 +1,8 @@
 import type { ExecutionResult } from '@millrace/executor';
 import { HttpClientError, HttpClientErrorCode, RETRY_FOREVER, RetryingHttpClient, RetryPolicy } from '@millrace/http-client';
 import { JobSource, JobSourceError, JobSourceErrorCode, JobStatusReply, WorkerJob, WorkerLoopLogger, WorkerPing } from '@millrace/worker-loop';
-import { PullJobReply, toWorkerJob } from './pulled-job';
+import type { PullJobReply } from '@millrace/contracts';
+import { toWorkerJob } from './pulled-job';
 
 export interface BrokerJobSourceOptions {
   baseUrl: string;

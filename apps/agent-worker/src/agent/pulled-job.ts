@@ -1,25 +1,5 @@
-import type { ScriptLanguage } from '@millrace/executor';
-import type { JobKind } from '@millrace/tags';
+import type { PullJobReply } from '@millrace/contracts';
 import type { WorkerJob } from '@millrace/worker-loop';
-
-/** The `pull_job` reply (API.md "Agent API"). */
-export interface PullJobReply {
-  job: {
-    id: string;
-    workspace_id: string;
-    job_kind: JobKind;
-    language: ScriptLanguage | null;
-    content: string | null;
-    lock: string | null;
-    args: Record<string, unknown>;
-    tag: string;
-    timeout_s: number | null;
-    parent_job: string | null;
-    flow_step_id: string | null;
-    created_at: string;
-  };
-  job_token: string;
-}
 
 /**
  * The broker binds every job route to the claim inside the job token; the agent only reads
