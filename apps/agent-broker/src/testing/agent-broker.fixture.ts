@@ -4,25 +4,15 @@ import { AGENT_AUDIENCE, AGENT_TOKEN_PREFIX } from '@millrace/contracts';
 import { PG_POOL } from '@millrace/data-access';
 import { JobKind, NewJob, PgJobQueue } from '@millrace/queue';
 import { loadConfig } from '@millrace/server-kit';
-import { bootTestApp, testDatabaseUrl } from '@millrace/testing';
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { bootTestApp, KeyPair, newKeyPair, testDatabaseUrl } from '@millrace/testing';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import request from 'supertest';
 import { AppModule } from '../app.module';
 import { AgentBrokerConfig } from '../config/agent-broker.config';
 
-export interface KeyPair {
-  privatePem: string;
-  publicPem: string;
-}
+export { newKeyPair, type KeyPair };
 
-export function newKeyPair(): KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return {
-    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
-}
 
 const jwt = new JwtService();
 

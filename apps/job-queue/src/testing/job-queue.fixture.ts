@@ -1,24 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { SERVICE_AUDIENCE } from '@millrace/contracts';
 import { loadConfig } from '@millrace/server-kit';
-import { bootTestApp, testDatabaseUrl } from '@millrace/testing';
+import { bootTestApp, KeyPair, newKeyPair, testDatabaseUrl } from '@millrace/testing';
 import { JwtService, JwtSignOptions } from '@nestjs/jwt';
-import { generateKeyPairSync } from 'node:crypto';
 import { AppModule } from '../app.module';
 import { JobQueueConfig } from '../config/job-queue.config';
 
-export interface KeyPair {
-  privatePem: string;
-  publicPem: string;
-}
+export { newKeyPair, type KeyPair };
 
-export function newKeyPair(): KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return {
-    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
-}
 
 const jwt = new JwtService();
 
