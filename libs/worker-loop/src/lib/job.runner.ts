@@ -13,6 +13,8 @@ export interface JobRunDeps {
   giveUp: AbortSignal;
   /** A source call threw `Fatal`. */
   onFatal: (error: Error) => void;
+  /** The job's process is done; only reporting is left (its slot can take the next job). */
+  onExecuted?: () => void;
 }
 
 /**
@@ -68,6 +70,7 @@ export class JobRun {
       this.stopHeartbeat.abort();
       await heartbeats;
     }
+    this.deps.onExecuted?.();
     if (this.lostBecause !== null) {
       settings.logger.warn(`job ${this.job.id}: not reporting its outcome (${this.lostBecause})`);
       return;

@@ -90,11 +90,35 @@ it('stop() cancels jobs still running after the grace period, as a worker shutdo
   await eventually(() => !isAlive(Number(h.read('shutdown.pid'))));
 });
 
-it('runs at most `concurrency` jobs at once, and uses all of them', async () => {
+/** The most job processes alive at once, from the start/end times the jobs wrote themselves. */
+function maxOverlap(spans: string): number {
+  const events = spans
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' '))
+    .map(([kind, ns]) => ({ at: BigInt(ns ?? '0'), delta: kind === 's' ? 1 : -1 }))
+    .sort((a, b) => (a.at === b.at ? a.delta - b.delta : a.at < b.at ? -1 : 1));
+  let now = 0;
+  let max = 0;
+  for (const e of events) max = Math.max(max, (now += e.delta));
+  return max;
+}
+
+it('runs at most `concurrency` job processes at once, and uses all of them', async () => {
   h = startLoop({ concurrency: 2 });
-  const jobs = Array.from({ length: 6 }, () => h.source.push({ language: 'bash', content: 'sleep 0.3; echo ok' }));
+  const spans = h.file('spans');
+  const script = `echo "s $(date +%s%N)" >> ${spans}; sleep 0.3; echo "e $(date +%s%N)" >> ${spans}`;
+  const jobs = Array.from({ length: 6 }, () => h.source.push({ language: 'bash', content: script }));
   await eventually(() => jobs.every((j) => h.source.completed.has(j.id)));
-  expect(h.source.maxInFlight).toBe(2);
+  expect(maxOverlap(h.read('spans'))).toBe(2);
+});
+
+it('frees a slot when the process ends: a slow report does not hold up the next job', async () => {
+  h = startLoop({ concurrency: 1 });
+  h.source.completeDelayMs = 1000;
+  const [first, second] = [h.source.push({ language: 'bash', content: 'true' }), h.source.push({ language: 'bash', content: 'true' })];
+  await eventually(() => h.source.completed.has(second.id));
+  expect(h.source.pulledAt.get(second.id)!).toBeLessThan(h.source.completedAt.get(first.id)!);
 });
 
 it('stops by itself when the source says it cannot go on', async () => {

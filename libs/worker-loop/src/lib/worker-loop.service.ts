@@ -20,6 +20,12 @@ export class WorkerLoop {
   readonly settings: WorkerLoopSettings;
   private loopState: LoopState = 'new';
   private readonly runs = new Map<string, { run: JobRun; task: Promise<void> }>();
+  /**
+   * Jobs whose process still runs. A slot frees when the process ends, not when its outcome
+   * is acknowledged, so the next pull overlaps the report (for an agent, an HTTP round
+   * trip); `runs` keeps the job until it is reported, for shutdown.
+   */
+  private readonly executing = new Set<string>();
   private readonly pullAbort = new AbortController();
   /** Aborted a while after `pullAbort`: stop waiting for a pull that ignores its signal. */
   private readonly pullGiveUp = new AbortController();
@@ -137,11 +143,14 @@ export class WorkerLoop {
       clock: this.clock,
       giveUp: this.giveUp.signal,
       onFatal: (err) => this.fatal(err),
+      onExecuted: () => this.releaseSlot(job.id),
     });
+    this.executing.add(job.id);
     const task = run
       .run()
       .catch((err: unknown) => this.settings.logger.error(`job ${job.id}: ${describeError(err)}`))
       .finally(() => {
+        this.releaseSlot(job.id);
         this.runs.delete(job.id);
         this.executed++;
         this.finishedBusyMs += this.clock.monotonicMs() - run.startedMs;
@@ -151,9 +160,15 @@ export class WorkerLoop {
     void this.sendPing('job');
   }
 
-  private freeSlot(): Promise<void> {
-    if (this.runs.size < this.settings.concurrency || this.pullAbort.signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => (this.slotFreed = resolve));
+  private releaseSlot(jobId: string): void {
+    if (this.executing.delete(jobId)) this.wakeSlotWaiter();
+  }
+
+  /** Resolves once fewer than `concurrency` job processes run (re-checked on every wake). */
+  private async freeSlot(): Promise<void> {
+    while (this.executing.size >= this.settings.concurrency && !this.pullAbort.signal.aborted) {
+      await new Promise<void>((resolve) => (this.slotFreed = resolve));
+    }
   }
 
   private wakeSlotWaiter(): void {

@@ -24,7 +24,11 @@ export class MemoryJobSource implements JobSource {
   readonly heartbeats = new Map<string, number>();
   readonly started = new Set<string>();
   pulls = 0;
-  maxInFlight = 0;
+  /** When each job was handed out, and when its outcome was acknowledged (ms, monotonic). */
+  readonly pulledAt = new Map<string, number>();
+  readonly completedAt = new Map<string, number>();
+  /** Makes every report take this long, like a slow link to the broker. */
+  completeDelayMs = 0;
   /** Failures to inject: how many of the next calls of each kind throw a transient error. */
   readonly failNext = { pull: 0, appendLogs: 0, complete: 0, heartbeat: 0, ping: 0 };
   private readonly cancels = new Map<string, { by: string; reason: string | null }>();
@@ -47,10 +51,6 @@ export class MemoryJobSource implements JobSource {
     this.replies.set(jobId, what);
   }
 
-  get inFlight(): number {
-    return [...this.started].filter((id) => !this.completed.has(id)).length;
-  }
-
   async pull(signal: AbortSignal): Promise<WorkerJob | null> {
     this.pulls++;
     this.fail('pull');
@@ -71,7 +71,7 @@ export class MemoryJobSource implements JobSource {
     const job = this.queued.shift() ?? null;
     if (job) {
       this.started.add(job.id);
-      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+      this.pulledAt.set(job.id, performance.now());
     }
     return job;
   }
@@ -102,7 +102,9 @@ export class MemoryJobSource implements JobSource {
   async complete(job: WorkerJob, outcome: ExecutionResult): Promise<void> {
     this.completeCalls.push(job.id);
     this.fail('complete');
+    if (this.completeDelayMs > 0) await new Promise((r) => setTimeout(r, this.completeDelayMs));
     this.completed.set(job.id, outcome);
+    this.completedAt.set(job.id, performance.now());
   }
 
   async ping(ping: WorkerPing): Promise<void> {
