@@ -41,7 +41,7 @@ const { values: v } = parseArgs({
     'idle-jobs': { type: 'string', default: '200' },
     'idle-gap-ms': { type: 'string', default: '20' },
     'drain-seconds': { type: 'string', default: '15' },
-    'db-pool-max': { type: 'string', default: '9' },
+    'db-pool-max': { type: 'string', default: '8' },
     'broker-log-level': { type: 'string', default: 'warn' },
     'compare-jobs': { type: 'string', default: '300' },
     'compare-rounds': { type: 'string', default: '2' },

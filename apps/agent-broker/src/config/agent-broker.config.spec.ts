@@ -21,7 +21,7 @@ describe('agent-broker configuration', () => {
   it('applies defaults', () => {
     expect(loadConfig(AgentBrokerConfig, base)).toMatchObject({
       PORT: 8002,
-      DB_POOL_MAX: 9,
+      DB_POOL_MAX: 8,
       REVOCATION_REFRESH_MS: 1000,
       REVOCATION_MAX_STALE_S: 5,
       DISPATCH_POLL_MS: 1000,

@@ -7,8 +7,11 @@ export class AgentBrokerConfig extends DatabaseConfig {
   @IsPort()
   PORT = 8002;
 
-  /** Pool size; with the one LISTEN connection the broker holds 10 in all, whatever the agents. */
-  override DB_POOL_MAX = 9;
+  /**
+   * Pool size; with its LISTEN connection and the revocation-list connection the broker holds
+   * 10 in all, whatever the number of agents.
+   */
+  override DB_POOL_MAX = 8;
 
   /**
    * PEM public key of api-gateway's ES256 key pair; verifies agent tokens. The broker never
