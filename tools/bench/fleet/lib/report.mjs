@@ -46,7 +46,7 @@ export function printReport(log, r) {
   log('');
   log(`== fleet: ${o.agents} agents in ${r.clients} client processes, ${o.groups} tag group(s), ${o.rate} jobs/s for ${o.seconds} s (after ${o.warmupSeconds} s warm-up)${o.pushBatch > 1 ? ` in pushMany batches of ${o.pushBatch}` : ', one push per job'}, pull_job wait_s=${o.waitS}, update_ping every ${o.pingMs} ms`);
   log(`connected: ${r.connected} of ${o.agents} agents had a long poll open after the ramp (${r.rampS.toFixed(1)} s); during the steady phase open polls min ${r.openPolls.min} / median ${r.openPolls.median}; broker open fds max ${r.run.fdsMax} (limit ${r.brokerFdLimit})`);
-  log(`db connections of the broker (pg_stat_activity every 200 ms, ${r.db.samples} samples): max ${r.db.all} (application_name LIKE 'millrace-agent-broker%': pool max ${r.db.pool} with DB_POOL_MAX=${o.dbPoolMax}, plus the LISTEN connection)`);
+  log(`db connections of the broker (pg_stat_activity every 200 ms, ${r.db.samples} samples): max ${r.db.all} (application_name LIKE 'millrace-agent-broker%': pool max ${r.db.pool} with DB_POOL_MAX=${o.dbPoolMax}, plus its LISTEN and revocation-list connections)`);
   log(`dispatch push -> agent receives, steady ${o.rate}/s (pushes achieved ${r.steady.achievedRate.toFixed(0)}/s, push call p50 ${ms(percentile(r.steady.pushMs, 50))} / p99 ${ms(percentile(r.steady.pushMs, 99))} ms, ${r.steady.errors} push errors): ${describeLatency(r.steadyMs)}`);
   const sd = r.steadyDb;
   log(`  on the database clock: push -> claim p50 ${ms(sd.claimP50)} / p99 ${ms(sd.claimP99)} / max ${ms(sd.claimMax)} ms, claim -> completed p50 ${ms(sd.runP50)} / p99 ${ms(sd.runP99)} ms (${sd.n} jobs)`);
