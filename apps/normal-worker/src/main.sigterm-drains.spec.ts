@@ -37,7 +37,7 @@ describe('normal-worker as a real process', () => {
     await eventually(async () => {
       if (exited) throw new Error(`the worker exited early: ${(await exit)?.stderr ?? ''}`);
       return (await pings.list()).some((p) => p.worker === 'wk-default-sigterm');
-    }, 30_000);
+    }, 'the worker to ping', 30_000);
 
     // Also checks, in a real deployment shape, that the worker's DATABASE_URL stays out of jobs.
     const id = await queue.push(newJob({ language: 'bash', content: 'echo started\nsleep 2\necho "finished ${DATABASE_URL:-no-db-url}"' }));

@@ -74,12 +74,4 @@ export function agentHeaders(token: string, suffix = 'host1'): Record<string, st
   return { Authorization: `Bearer ${token}`, 'X-Worker-Suffix': suffix };
 }
 
-/** Polls `check` until it returns a value other than undefined; fails after `tries`. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, tries = 100, everyMs = 100): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const v = await check();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`condition not met after ${tries} tries`);
-}
+export { eventually } from '@millrace/testing';

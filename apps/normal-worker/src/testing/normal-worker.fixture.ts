@@ -64,13 +64,6 @@ export async function completed(queue: PgJobQueue, id: string, workspaceId = 'ac
   }
 }
 
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 export async function setGroupConfig(pool: Pool, name: string, config: object): Promise<void> {
   await pool.query(
@@ -79,3 +72,5 @@ export async function setGroupConfig(pool: Pool, name: string, config: object): 
     [name, JSON.stringify(config)],
   );
 }
+
+export { eventually } from '@millrace/testing';

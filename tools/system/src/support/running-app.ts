@@ -86,13 +86,4 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls `probe` until it returns a value other than undefined (bounded). */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+export { eventually } from '@millrace/testing';
