@@ -6,9 +6,9 @@
 // Times are epoch milliseconds with sub-millisecond resolution (timeOrigin + now()), the
 // scale the worker trace uses too; database timestamps are converted with a measured offset.
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { Client, Pool } from 'pg';
 import { JOB_COMPLETED_CHANNEL, PgJobQueue, type NewJob } from '@millrace/queue';
+import { epochNow, serveCommands, sleep } from '../../shared/child-driver';
 
 /** The job kinds the benchmark pushes; content is what a user would write. */
 const SERIES: Record<string, Pick<NewJob, 'language' | 'content' | 'tag'>> = {
@@ -34,8 +34,6 @@ interface DbTimes {
   completedAt: number;
 }
 
-const epochNow = (): number => performance.timeOrigin + performance.now();
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const url = process.env['DATABASE_URL'];
 if (!url) throw new Error('the e2e driver needs DATABASE_URL');
@@ -167,16 +165,7 @@ async function handle(c: Command): Promise<object> {
   }
 }
 
-process.on('message', (raw: unknown) => {
-  const c = raw as Command;
-  handle(c).then(
-    (result) => {
-      process.send?.({ seq: c.seq, ok: true, result });
-      if (c.cmd === 'exit') process.disconnect();
-    },
-    (e: unknown) => process.send?.({ seq: c.seq, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
-  );
-});
+serveCommands<Command>(handle);
 
 // LISTEN before the first push, and the pool warm, so no first sample pays a connect.
 void (async () => {

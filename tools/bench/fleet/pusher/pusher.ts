@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { PgJobQueue, type NewJob } from '@millrace/queue';
+import { epochNow, serveCommands, sleep } from '../../shared/child-driver';
 
 type Command =
   | { cmd: 'clock'; seq: number }
@@ -17,8 +18,6 @@ type Command =
   | { cmd: 'many'; seq: number; tag: string; n: number; phase: string }
   | { cmd: 'exit'; seq: number };
 
-const epochNow = (): number => performance.timeOrigin + performance.now();
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const url = process.env['DATABASE_URL'];
 if (!url) throw new Error('pusher needs DATABASE_URL');
@@ -103,16 +102,7 @@ async function handle(c: Command): Promise<object> {
   }
 }
 
-process.on('message', (raw: unknown) => {
-  const c = raw as Command;
-  handle(c).then(
-    (result) => {
-      process.send?.({ seq: c.seq, ok: true, result });
-      if (c.cmd === 'exit') process.disconnect();
-    },
-    (e: unknown) => process.send?.({ seq: c.seq, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
-  );
-});
+serveCommands<Command>(handle);
 // Warm the pool and the prepared push statement's connection before the first timed push.
 void Promise.all(Array.from({ length: 4 }, () => pool.query('SELECT 1'))).then(
   () => process.send?.({ ready: true }),
