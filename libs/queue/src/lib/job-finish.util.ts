@@ -56,18 +56,18 @@ function errorJson(error: JobError | null | undefined, success: boolean): string
 
 /** The parameters of FINISH_JOBS for a batch whose job ids are distinct. */
 export function toFinishParams(items: readonly JobFinish[]): unknown[] {
-  return [
-    items.map((i) => i.jobId),
-    items.map((i) => i.claimId),
-    items.map((i) => i.success),
-    items.map((i) => toStorableJsonText(i.result)),
-    items.map((i) => errorJson(i.error, i.success)),
-    items.map((i) => count(i.durationMs)),
-    items.map((i) => count(i.memPeak)),
-    items.map((i) => i.canceledBy ?? null),
-    items.map((i) => i.canceledReason ?? null),
-    JOB_COMPLETED_CHANNEL,
-  ];
+  const rows = items.map((i) => ({
+    id: i.jobId,
+    claim_id: i.claimId,
+    success: i.success,
+    result: toStorableJsonText(i.result),
+    error: errorJson(i.error, i.success),
+    duration_ms: count(i.durationMs),
+    mem_peak: count(i.memPeak),
+    canceled_by: i.canceledBy ?? null,
+    canceled_reason: i.canceledReason ?? null,
+  }));
+  return [JSON.stringify(rows), JOB_COMPLETED_CHANNEL];
 }
 
 export function toFinishedJob(row: FinishedJobRow): FinishedJob {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import { isValidTag, JOB_KINDS, SCRIPT_LANGUAGES } from '@millrace/tags';
 import { transpose } from './columns.util';
 import { isUuid } from './ids.util';
@@ -63,7 +63,10 @@ export function toPushColumns(jobs: readonly NewJob[]): PushColumns {
   jobs.forEach((job, index) => {
     const at = (field: string) => (jobs.length > 1 ? `jobs[${index}].${field}` : field);
     if (typeof job !== 'object' || job === null) throw invalid(at('job'), 'must be an object');
-    const id = optionalUuid(at('id'), job.id) ?? randomUUID();
+    // Time-ordered (UUIDv7): a batch's rows sit side by side in every primary key they reach
+    // (job, job_queue, job_completed), so claims and completions touch a few index pages, not
+    // one per job as random v4 ids do.
+    const id = optionalUuid(at('id'), job.id) ?? uuidv7();
     const earlier = seen.get(id);
     if (earlier !== undefined) throw invalid(at('id'), `duplicates jobs[${earlier}].id`);
     seen.set(id, index);

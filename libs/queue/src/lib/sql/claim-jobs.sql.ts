@@ -29,15 +29,21 @@
  *   `job` (11 of 20 ms for a 500-job claim), a cost growing with backlog and retention.
  *   `id = ANY (ARRAY(...))` makes them primary-key lookups whatever the sizes: claim 500
  *   went from 20.3 to 14.4 ms (same run, interleaved), and is equal with a 200,000 backlog.
+ * - the UPDATE then found the picked rows again through the primary key (a bitmap scan of
+ *   500 random ids: 2.3 of 10 ms for claim 500). It now reaches them by `ctid` (Tid Scan):
+ *   the rows are locked by this statement, so their ctid cannot change before the UPDATE
+ *   (and an UPDATE through a ctid follows the row's update chain anyway). Returning the
+ *   claimed jobs as one JSON array instead of rows (to spare node-postgres's per-field
+ *   parsing) was tried and measured no faster: the server's JSON building cost as much.
  * `scheduled_for <= now()` is an index condition but not a range bound (priority comes
  * first), so a future-scheduled job of high priority is stepped over on each claim.
  */
 export const CLAIM_JOBS = `
 WITH picked AS (
-  SELECT c.id, c.priority, c.scheduled_for, c.seq
+  SELECT c.tid, c.id, c.priority, c.scheduled_for, c.seq
   FROM unnest($1::text[]) AS t(tag)
   CROSS JOIN LATERAL (
-    SELECT q.id, q.priority, q.scheduled_for, q.seq
+    SELECT q.ctid AS tid, q.id, q.priority, q.scheduled_for, q.seq
     FROM job_queue q
     WHERE q.tag = t.tag AND NOT q.running AND q.scheduled_for <= now() AND q.kind <> ALL ($3::text[])
     ORDER BY q.priority DESC, q.scheduled_for, q.seq
@@ -49,7 +55,7 @@ WITH picked AS (
 ), claimed AS (
   UPDATE job_queue q
   SET running = true, worker = $4, claim_id = gen_random_uuid(), started_at = now(), last_heartbeat = now()
-  WHERE q.id = ANY (ARRAY(SELECT id FROM picked))
+  WHERE q.ctid = ANY (ARRAY(SELECT tid FROM picked))
   RETURNING q.id, q.claim_id, q.started_at, q.restarts, q.priority, q.scheduled_for, q.seq
 )
 SELECT j.id, j.workspace_id, j.kind, j.path, j.language, j.content, j.lock, j.args, j.tag, j.priority, j.timeout_s,
