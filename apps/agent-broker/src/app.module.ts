@@ -16,7 +16,9 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        createLoggerModule('agent-broker', config.LOG_LEVEL),
+        // Every agent pings every few seconds and renews its long poll: thousands of requests
+        // a second with nothing to say. Job deliveries, results and failures are logged.
+        createLoggerModule('agent-broker', config.LOG_LEVEL, { unloggedRoutes: ['api/agent_workers/update_ping', 'api/agent_workers/pull_job'] }),
         // The broker owns no tables: it never migrates (job-queue and the gateway do).
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,

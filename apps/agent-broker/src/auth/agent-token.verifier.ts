@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AGENT_AUDIENCE, AGENT_TOKEN_PREFIX, AgentTokenClaims, parseAgentClaims } from '@millrace/contracts';
@@ -14,17 +15,20 @@ interface CachedClaims {
  * HS256 token "signed" with the public key), gateway's public key, audience `agent`, claims
  * per the contract. Verified claims are cached by token text until the token's `exp`, so a
  * fleet polling every few seconds costs a map lookup, not an ECDSA verification, per call.
- * Revocation is not cached here: the guard checks it on every request.
+ * Revocation is not cached here: the guard checks it on every request. The public key is
+ * parsed once into a KeyObject: handed a PEM string, jsonwebtoken parses it on every call.
  */
 @Injectable()
 export class AgentTokenVerifier {
   private readonly cache: LruCache<string, CachedClaims>;
+  private readonly jwt: JwtService;
 
-  constructor(
-    private readonly jwt: JwtService,
-    private readonly config: AgentBrokerConfig,
-  ) {
+  constructor(config: AgentBrokerConfig) {
     this.cache = new LruCache(config.AGENT_TOKEN_CACHE_SIZE);
+    this.jwt = new JwtService({
+      publicKey: createPublicKey(config.JWT_PUBLIC_KEY),
+      verifyOptions: { algorithms: ['ES256'], audience: AGENT_AUDIENCE },
+    });
   }
 
   verify(token: string, now = Date.now()): AgentTokenClaims {
@@ -38,12 +42,7 @@ export class AgentTokenVerifier {
     }
     let payload: unknown;
     try {
-      payload = this.jwt.verify<object>(token.slice(AGENT_TOKEN_PREFIX.length), {
-        publicKey: this.config.JWT_PUBLIC_KEY,
-        algorithms: ['ES256'],
-        audience: AGENT_AUDIENCE,
-        clockTimestamp: Math.floor(now / 1000),
-      });
+      payload = this.jwt.verify<object>(token.slice(AGENT_TOKEN_PREFIX.length), { clockTimestamp: Math.floor(now / 1000) });
     } catch (e) {
       throw new UnauthorizedException(`agent token refused: ${e instanceof Error ? e.message : 'invalid'}`);
     }

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { AgentTokenGuard } from './agent-token.guard';
 import { AgentTokenRepository } from './agent-token.repository';
 import { AgentTokenVerifier } from './agent-token.verifier';
@@ -9,7 +8,6 @@ import { RevocationList } from './revocation-list.service';
 
 /** Agent tokens (verify, cache, revocation) and the broker's own job tokens. */
 @Module({
-  imports: [JwtModule.register({})],
   providers: [AgentTokenRepository, AgentTokenVerifier, RevocationList, AgentTokenGuard, JobTokenService, JobTokenGuard],
   exports: [AgentTokenVerifier, RevocationList, AgentTokenGuard, JobTokenService, JobTokenGuard],
 })

@@ -1,4 +1,4 @@
-import { Controller, HttpStatus, Post, Query, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { Controller, HttpStatus, Logger, Post, Query, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { Agent } from '../auth/agent-identity';
 import type { AgentIdentity } from '../auth/agent-identity';
@@ -9,6 +9,9 @@ import { PullService } from './pull.service';
 @Controller('api/agent_workers')
 @UseGuards(AgentTokenGuard)
 export class PullController {
+  // pull_job has no access log (see AppModule): a delivered job is logged here instead.
+  private readonly logger = new Logger('PullJob');
+
   constructor(private readonly pull: PullService) {}
 
   /**
@@ -22,6 +25,7 @@ export class PullController {
     switch (outcome.kind) {
       case 'job':
         res.status(HttpStatus.OK).json(this.pull.reply(outcome.job, agent));
+        this.logger.log(`job ${outcome.job.id} (tag ${outcome.job.tag}, claim ${outcome.job.claimId}) delivered to ${agent.worker}`);
         return;
       case 'no_job':
         res.status(HttpStatus.NO_CONTENT).end();
