@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // One client process of simulated agents (run.mjs starts a few: one process cannot hold
 // 10,000 sockets comfortably, and a few spread the client CPU). Each agent does what the
-// agent-worker does, minus running a script: update_ping every PING_MS, pull_job long polls
-// in a loop, and on a job send_result at once (optionally one small push_logs first).
+// agent-worker does, minus running a script: pull_job long polls in a loop, on a job
+// send_result at once (optionally one small push_logs first), and update_ping as the worker
+// loop sends it: an initial one, then every PING_MS unless a pull was sent since the last
+// ping (the broker counts a poll as a sign of life), and at least every FULL_PING_MS.
+// `alwaysPing` sends one every PING_MS regardless (the load before polls counted).
 //
 // Spec: one JSON argument. Reports to the parent over IPC:
 //   {type:'recv', items:[[jobId, recvEpochMs, pushedEpochMs, phase, agent], ...]}  (batched)
@@ -13,13 +16,13 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { agentTokenMinter, httpClient, isTransient } from './lib/agent-http.mjs';
 
 const spec = JSON.parse(process.argv[2] ?? '{}');
-const { baseUrl, privateKeyPem, from, to, groups, waitS, pingMs, rampPerSec, logs, workerGroup, deadlineMs } = spec;
+const { baseUrl, privateKeyPem, from, to, groups, waitS, pingMs, fullPingMs, alwaysPing, rampPerSec, logs, workerGroup, deadlineMs } = spec;
 const epochNow = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const client = httpClient(baseUrl);
 const mint = agentTokenMinter(privateKeyPem);
-const stats = { pulls: 0, noJob: 0, jobs: 0, results: 0, repeated: 0, resultFailures: 0, resultRetries: 0, pings: 0, pingFailures: 0, statuses: {}, transportErrors: {}, pingMs: [] };
+const stats = { pingsSkipped: 0, pulls: 0, noJob: 0, jobs: 0, results: 0, repeated: 0, resultFailures: 0, resultRetries: 0, pings: 0, pingFailures: 0, statuses: {}, transportErrors: {}, pingMs: [] };
 let stopping = false;
 let openPolls = 0;
 let started = 0;
@@ -39,12 +42,26 @@ const countError = (e) => {
 function makeAgent(i) {
   const tag = `fleet-${i % groups}`;
   const token = mint({ workerGroup, tags: [tag] });
-  return { i, tag, jobsExecuted: 0, pinging: false, headers: { authorization: `Bearer ${token}`, 'x-worker-suffix': `a${i}` } };
+  return { i, tag, jobsExecuted: 0, pinging: false, lastPingAt: 0, pulledSincePing: false, polling: false, headers: { authorization: `Bearer ${token}`, 'x-worker-suffix': `a${i}` } };
+}
+
+/** The worker loop's rule (libs/worker-loop): skip a main_loop ping a pull stands in for. */
+function pingDue(a) {
+  if (alwaysPing) return true;
+  return !a.pulledSincePing || performance.now() - a.lastPingAt >= fullPingMs;
 }
 
 async function ping(a, type) {
   if (a.pinging || stopping) return;
+  if (type === 'main_loop' && !pingDue(a)) {
+    stats.pingsSkipped++;
+    // A poll open right now counts for the next interval too.
+    a.pulledSincePing = a.polling;
+    return;
+  }
   a.pinging = true;
+  a.lastPingAt = performance.now();
+  a.pulledSincePing = a.polling;
   const t0 = performance.now();
   try {
     const body = { ping_type: type, version: 'fleet-bench', worker_instance: `fleet-${a.i}`, ip: '127.0.0.1', memory_bytes: 0, jobs_executed: a.jobsExecuted };
@@ -108,6 +125,8 @@ async function runAgent(a) {
   while (!stopping && Date.now() < deadlineMs) {
     let res;
     openPolls++;
+    a.polling = true;
+    a.pulledSincePing = true;
     try {
       res = await client.post(`/api/agent_workers/pull_job?wait_s=${waitS}`, undefined, a.headers);
     } catch (e) {
@@ -118,6 +137,7 @@ async function runAgent(a) {
       continue;
     } finally {
       openPolls--;
+      a.polling = false;
     }
     stats.pulls++;
     if (res.status === 204) {

@@ -35,6 +35,10 @@ const { values: v } = parseArgs({
     groups: { type: 'string', default: '4' },
     'wait-s': { type: 'string', default: '25' },
     'ping-ms': { type: 'string', default: '5000' },
+    // The worker loop's full-ping interval while its polls stand in for pings (libs/worker-loop).
+    'full-ping-ms': { type: 'string', default: '30000' },
+    // Ping every --ping-ms even while polling: the load before the broker counted polls as pings.
+    'always-ping': { type: 'boolean', default: false },
     // Agents started per second. 500/s keeps the broker's accept queue (Node's default
     // backlog, 511) from overflowing, and spreads the 25 s poll renewals over 20 s at 10,000.
     ramp: { type: 'string', default: '500' },
@@ -71,6 +75,8 @@ const o = {
   groups: num('groups'),
   waitS: num('wait-s'),
   pingMs: num('ping-ms', 100),
+  fullPingMs: num('full-ping-ms', 100),
+  alwaysPing: v['always-ping'],
   ramp: num('ramp'),
   idleJobs: num('idle-jobs', 0),
   idleGapMs: num('idle-gap-ms', 0),
@@ -137,7 +143,7 @@ try {
   const fleetStart = Date.now();
   const overflowsBefore = listenOverflows();
   const conns = await dbConnectionSampler(dbUrl);
-  const fleet = startFleet({ agents: o.agents, clients, baseUrl: `http://127.0.0.1:${brokerPort}`, privateKeyPem: privateKey, groups: o.groups, waitS: o.waitS, pingMs: o.pingMs, rampPerSec: o.ramp, logs: v.logs, deadlineMs: Date.now() + 600_000 });
+  const fleet = startFleet({ agents: o.agents, clients, baseUrl: `http://127.0.0.1:${brokerPort}`, privateKeyPem: privateKey, groups: o.groups, waitS: o.waitS, pingMs: o.pingMs, fullPingMs: o.fullPingMs, alwaysPing: o.alwaysPing, rampPerSec: o.ramp, logs: v.logs, deadlineMs: Date.now() + 600_000 });
   const procs = procSampler({ pids: { broker: [broker.pid], agents: fleet.pids(), pusher: [pusher.pid] }, fdPid: broker.pid });
   const probe = livenessProbe(`http://127.0.0.1:${brokerPort}`);
 

@@ -9,4 +9,9 @@ export class PingWriter {
   write(batch: readonly WorkerPing[]): Promise<number> {
     return this.pings.upsertMany(batch);
   }
+
+  /** Moves only `last_ping` of these workers (see PingBatcher.touch). */
+  touch(workers: readonly string[]): Promise<number> {
+    return this.pings.touchMany(workers);
+  }
 }

@@ -61,4 +61,21 @@ describe('update_ping: pings are batched into few statements', () => {
     const { rowCount } = await h.pool.query(`SELECT 1 FROM worker_ping WHERE worker_group = 'badping'`);
     expect(rowCount).toBe(0);
   });
+
+  it('a pull_job marks its agent alive (last_ping only) at the next flush, with no update_ping', async () => {
+    const token = agentToken(h.keys, { worker_group: 'poller', tags: ['quiet-tag'] });
+    await h.http.post('/api/agent_workers/update_ping').set(agentHeaders(token, 'p1')).send(ping({ jobs_executed: 4 })).expect(200);
+    await h.app.get(PingBatcher).flush();
+    await h.pool.query(`UPDATE worker_ping SET last_ping = now() - interval '10 minutes' WHERE worker = 'ag-poller-p1'`);
+
+    await h.http.post('/api/agent_workers/pull_job?wait_s=0').set(agentHeaders(token, 'p1')).expect(204);
+    await h.app.get(PingBatcher).flush();
+
+    const { rows } = await h.pool.query(`SELECT jobs_executed, now() - last_ping < interval '1 minute' AS fresh FROM worker_ping WHERE worker = 'ag-poller-p1'`);
+    expect(rows[0]).toEqual({ jobs_executed: 4, fresh: true });
+    // An agent that never sent a full ping gets no row from its polls alone.
+    await h.http.post('/api/agent_workers/pull_job?wait_s=0').set(agentHeaders(token, 'p2')).expect(204);
+    await h.app.get(PingBatcher).flush();
+    expect((await h.pool.query(`SELECT 1 FROM worker_ping WHERE worker = 'ag-poller-p2'`)).rowCount).toBe(0);
+  });
 });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { PingsModule } from '../pings/pings.module';
 import { JobDispatcher } from './job-dispatcher.service';
 import { NewJobWakeup } from './new-job-wakeup.service';
 import { PullController } from './pull.controller';
@@ -7,7 +8,7 @@ import { PullService } from './pull.service';
 import { WaiterRegistry } from './waiter-registry';
 
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, PingsModule],
   controllers: [PullController],
   providers: [WaiterRegistry, JobDispatcher, NewJobWakeup, PullService],
   exports: [JobDispatcher, WaiterRegistry],

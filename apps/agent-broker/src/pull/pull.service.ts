@@ -3,6 +3,7 @@ import { ClaimedJob, PgJobQueue } from '@millrace/queue';
 import type { Response } from 'express';
 import type { AgentIdentity } from '../auth/agent-identity';
 import { JobTokenService } from '../auth/job-token.service';
+import { PingBatcher } from '../pings/ping-batcher.service';
 import { AGENT_EXCLUDED_KINDS, JobDispatcher } from './job-dispatcher.service';
 import type { PullJobReply } from '@millrace/contracts';
 import { toPulledJobView } from './pulled-job.view';
@@ -17,6 +18,7 @@ export class PullService {
     private readonly dispatcher: JobDispatcher,
     private readonly registry: WaiterRegistry,
     private readonly tokens: JobTokenService,
+    private readonly pings: PingBatcher,
   ) {}
 
   /**
@@ -26,6 +28,8 @@ export class PullService {
    */
   async pull(agent: AgentIdentity, waitS: number, res: Response): Promise<WaitOutcome> {
     if (agent.tags.length === 0) throw new ForbiddenException('this agent token has no tags an agent may serve (flow and dependency tags are for normal workers)');
+    // A poll (at most 55 s) is a sign of life: the agent skips update_ping meanwhile.
+    this.pings.touch(agent.worker);
     if (this.dispatcher.isStopping) return { kind: 'no_job' };
     if (waitS === 0) {
       const [job] = await this.queue.claim({ worker: agent.worker, tags: agent.tags, limit: 1, excludeKinds: AGENT_EXCLUDED_KINDS });

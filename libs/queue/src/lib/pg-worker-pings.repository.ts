@@ -4,6 +4,7 @@ import { isUuid } from './ids.util';
 import { transpose } from './columns.util';
 import { QueueError, QueueErrorCode } from './queue.error';
 import { LIST_WORKER_PINGS } from './sql/list-worker-pings.sql';
+import { TOUCH_WORKER_PINGS } from './sql/touch-worker-pings.sql';
 import { UPSERT_WORKER_PINGS } from './sql/upsert-worker-pings.sql';
 import type { WorkerKind, WorkerPing, WorkerPingRecord } from './worker-ping.types';
 
@@ -73,6 +74,17 @@ export class PgWorkerPings {
       rows.push(row);
     }
     const { rowCount } = await this.pool.query({ ...UPSERT_WORKER_PINGS, values: transpose(rows, 11) });
+    return rowCount ?? 0;
+  }
+
+  /**
+   * Moves `last_ping` to now for these workers, in one statement; nothing else changes, and a
+   * worker with no row (it never sent a full ping) is skipped. Returns how many were marked.
+   */
+  async touchMany(workers: readonly string[]): Promise<number> {
+    const names = [...new Set(workers)].filter((w) => typeof w === 'string' && w !== '' && !w.includes('\0'));
+    if (names.length === 0) return 0;
+    const { rowCount } = await this.pool.query({ ...TOUCH_WORKER_PINGS, values: [names] });
     return rowCount ?? 0;
   }
 

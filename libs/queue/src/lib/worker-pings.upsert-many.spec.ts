@@ -67,4 +67,21 @@ describe('worker pings', () => {
     await pings.upsertMany([{ worker: 'wk-default-1', workerInstance: 'i', workerGroup: 'default', kind: 'normal', tags: [], jobsExecuted: 0, version: '0.1.0' }]);
     expect((await pings.list()).find((p) => p.worker === 'wk-default-1')).toMatchObject({ kind: 'normal', tags: [], ip: null, memoryBytes: null, occupancy: null });
   });
+
+  it('touchMany moves last_ping of known workers only, leaving every other field as it was', async () => {
+    await pings.upsertMany([agentPing(9001, { jobsExecuted: 7 }), agentPing(9002)]);
+    await pool.query(`UPDATE worker_ping SET last_ping = now() - interval '10 minutes' WHERE worker IN ('ag-edge-9001', 'ag-edge-9002')`);
+    const before = new Map((await pings.list()).map((p) => [p.worker, p]));
+
+    expect(await pings.touchMany(['ag-edge-9001', 'ag-edge-9001', 'ag-never-pinged', ''])).toBe(1);
+
+    const after = new Map((await pings.list()).map((p) => [p.worker, p]));
+    expect(after.has('ag-never-pinged')).toBe(false);
+    expect(after.get('ag-edge-9001')!.lastPing.getTime()).toBeGreaterThan(before.get('ag-edge-9001')!.lastPing.getTime() + 9 * 60_000);
+    expect(after.get('ag-edge-9002')!.lastPing).toEqual(before.get('ag-edge-9002')!.lastPing);
+    const { lastPing: _a, ...restAfter } = after.get('ag-edge-9001')!;
+    const { lastPing: _b, ...restBefore } = before.get('ag-edge-9001')!;
+    expect(restAfter).toEqual(restBefore);
+    expect(await pings.touchMany([])).toBe(0);
+  });
 });

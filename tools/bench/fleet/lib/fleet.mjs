@@ -9,7 +9,7 @@ import { benchDir } from './apps.mjs';
 const epochNow = () => performance.timeOrigin + performance.now();
 
 /**
- * @param {object} o  { agents, clients, baseUrl, privateKeyPem, groups, waitS, pingMs, rampPerSec, logs, deadlineMs }
+ * @param {object} o  { agents, clients, baseUrl, privateKeyPem, groups, waitS, pingMs, fullPingMs, alwaysPing, rampPerSec, logs, deadlineMs }
  */
 export function startFleet(o) {
   const per = Math.ceil(o.agents / o.clients);
@@ -147,7 +147,7 @@ export function startFleet(o) {
 }
 
 function mergeFinals(finals) {
-  const counts = ['pulls', 'noJob', 'jobs', 'results', 'repeated', 'resultFailures', 'resultRetries', 'pings', 'pingFailures', 'newSockets', 'reusedRetries'];
+  const counts = ['pulls', 'noJob', 'jobs', 'results', 'repeated', 'resultFailures', 'resultRetries', 'pings', 'pingsSkipped', 'pingFailures', 'newSockets', 'reusedRetries'];
   const out = { statuses: {}, transportErrors: {}, pingMs: [] };
   for (const k of counts) out[k] = 0;
   for (const f of finals) {

@@ -44,7 +44,7 @@ export function printReport(log, r) {
   const b = r.steadyWindow.procs.broker ?? {};
   const c = r.steadyWindow.procs.agents ?? {};
   log('');
-  log(`== fleet: ${o.agents} agents in ${r.clients} client processes, ${o.groups} tag group(s), ${o.rate} jobs/s for ${o.seconds} s (after ${o.warmupSeconds} s warm-up)${o.pushBatch > 1 ? ` in pushMany batches of ${o.pushBatch}` : ', one push per job'}, pull_job wait_s=${o.waitS}, update_ping every ${o.pingMs} ms`);
+  log(`== fleet: ${o.agents} agents in ${r.clients} client processes, ${o.groups} tag group(s), ${o.rate} jobs/s for ${o.seconds} s (after ${o.warmupSeconds} s warm-up)${o.pushBatch > 1 ? ` in pushMany batches of ${o.pushBatch}` : ', one push per job'}, pull_job wait_s=${o.waitS}, update_ping every ${o.pingMs} ms${o.alwaysPing ? ' even while polling' : ` unless a poll stood in for it (a full one at least every ${o.fullPingMs} ms)`}`);
   log(`connected: ${r.connected} of ${o.agents} agents had a long poll open after the ramp (${r.rampS.toFixed(1)} s); during the steady phase open polls min ${r.openPolls.min} / median ${r.openPolls.median}; broker open fds max ${r.run.fdsMax} (limit ${r.brokerFdLimit})`);
   log(`db connections of the broker (pg_stat_activity every 200 ms, ${r.db.samples} samples): max ${r.db.all} (application_name LIKE 'millrace-agent-broker%': pool max ${r.db.pool} with DB_POOL_MAX=${o.dbPoolMax}, plus its LISTEN and revocation-list connections)`);
   log(`dispatch push -> agent receives, steady ${o.rate}/s (pushes achieved ${r.steady.achievedRate.toFixed(0)}/s, push call p50 ${ms(percentile(r.steady.pushMs, 50))} / p99 ${ms(percentile(r.steady.pushMs, 99))} ms, ${r.steady.errors} push errors): ${describeLatency(r.steadyMs)}`);
@@ -61,7 +61,7 @@ export function printReport(log, r) {
   log(`broker over the steady phase (${(r.steadyRequests / r.steadyS).toFixed(0)} agent requests/s): CPU ${pct(b.cpuPct)} of one core (peak ${pct(b.cpuPeakPct)} over 0.5 s) = ${perReq(b, r.steadyRequests, r.steadyS)}; RSS max ${b.rssMaxMb?.toFixed(0)} MB, over the whole run ${r.run.procs.broker?.rssMaxMb?.toFixed(0)} MB`);
   log(`agent clients: CPU ${pct(c.cpuPct)} of one core in all; machine busy ${pct(r.steadyWindow.machineBusyPct)} of ${r.cpus} cores (load average at start ${r.loadAvg})`);
   const s = r.agentStats;
-  log(`agents' calls: ${s.pulls} pull_job answered (${s.noJob} x 204), ${s.jobs} jobs, ${s.results} results (${s.repeated} repeated, ${s.resultRetries} retries, ${s.resultFailures} given up at stop), ${s.pings} pings (${s.pingFailures} failed, latency p50 ${ms(percentile(s.pingMs, 50))} / p99 ${ms(percentile(s.pingMs, 99))} ms)`);
+  log(`agents' calls: ${s.pulls} pull_job answered (${s.noJob} x 204), ${s.jobs} jobs, ${s.results} results (${s.repeated} repeated, ${s.resultRetries} retries, ${s.resultFailures} given up at stop), ${s.pings} pings (${s.pingsSkipped} skipped for a poll, ${s.pingFailures} failed, latency p50 ${ms(percentile(s.pingMs, 50))} / p99 ${ms(percentile(s.pingMs, 99))} ms)`);
   log(`  new TCP connections opened by the agents ${s.newSockets} (keep-alive sockets the broker closed while reused, retried: ${s.reusedRetries}); listen-queue overflows on the machine during the run ${r.overflows}`);
   if (Object.keys(s.statuses).length) log(`  unexpected HTTP statuses: ${JSON.stringify(s.statuses)}`);
   if (Object.keys(s.transportErrors).length) log(`  transport errors: ${JSON.stringify(s.transportErrors)}`);

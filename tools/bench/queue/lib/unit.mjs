@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
  */
 export function runUnit(script, spec, { timeoutMs, verbose, label }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', script, JSON.stringify(spec)], {
+    const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []), '--enable-source-maps', script, JSON.stringify(spec)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // graphile-worker formats a log line per successful job unless this is set, even when
       // the logger drops it.
