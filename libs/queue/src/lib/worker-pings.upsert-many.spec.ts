@@ -79,9 +79,7 @@ describe('worker pings', () => {
     expect(after.has('ag-never-pinged')).toBe(false);
     expect(after.get('ag-edge-9001')!.lastPing.getTime()).toBeGreaterThan(before.get('ag-edge-9001')!.lastPing.getTime() + 9 * 60_000);
     expect(after.get('ag-edge-9002')!.lastPing).toEqual(before.get('ag-edge-9002')!.lastPing);
-    const { lastPing: _a, ...restAfter } = after.get('ag-edge-9001')!;
-    const { lastPing: _b, ...restBefore } = before.get('ag-edge-9001')!;
-    expect(restAfter).toEqual(restBefore);
+    expect({ ...after.get('ag-edge-9001')!, lastPing: null }).toEqual({ ...before.get('ag-edge-9001')!, lastPing: null });
     expect(await pings.touchMany([])).toBe(0);
   });
 });
