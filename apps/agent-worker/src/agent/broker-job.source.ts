@@ -24,6 +24,12 @@ const SHORT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 250, maxDelayMs: 200
  * the claim). 401/403 means the agent token was revoked or is bad: fatal for the worker.
  */
 export class BrokerJobSource implements JobSource {
+  /**
+   * The broker refreshes this agent's `last_ping` on every `pull_job` (an open long poll counts
+   * as a ping), so the loop skips most `main_loop` pings of an idle agent and sends a full one
+   * only every `fullPingIntervalMs` (30 s by default) instead of every 5 s.
+   */
+  readonly pullRefreshesPing = true;
   private readonly http: RetryingHttpClient;
 
   constructor(private readonly o: BrokerJobSourceOptions) {

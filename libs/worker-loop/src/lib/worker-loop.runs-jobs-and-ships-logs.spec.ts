@@ -79,7 +79,7 @@ it('fails flow and dependency jobs instead of running them', async () => {
 });
 
 it('sends an initial ping, then periodic ones with the jobs executed so far', async () => {
-  h = startLoop();
+  h = startLoop({ minJobPingGapMs: 0 });
   const job = h.source.push({ language: 'bash', content: 'sleep 0.3' });
   await eventually(() => h.source.pings.some((p) => p.pingType === 'job' && p.currentJobId === job.id));
   await eventually(() => h.source.completed.has(job.id));

@@ -37,7 +37,18 @@ export class WorkerLoop {
   private slotFreed: (() => void) | null = null;
   private executed = 0;
   private finishedBusyMs = 0;
-  private lastPing = { atMs: 0, busyMs: 0 };
+  /**
+   * Occupancy is reported over the time since the last ping the source accepted: a skipped
+   * or failed ping leaves this window open, so the next ping covers it.
+   */
+  private pingWindow = { atMs: 0, busyMs: 0 };
+  /** When the last ping was started, and the last one the source accepted (monotonic ms). */
+  private lastPingStartedMs = -Infinity;
+  private lastPingSentMs = -Infinity;
+  /** Pulls started so far; how many had started when the last accepted ping was sent. */
+  private pullsStarted = 0;
+  private pullsAtLastPing = 0;
+  private pullInFlight = false;
 
   constructor(
     private readonly source: JobSource,
@@ -65,7 +76,7 @@ export class WorkerLoop {
   start(): void {
     if (this.loopState !== 'new') throw new Error(`the worker loop cannot start: it is ${this.loopState}`);
     this.loopState = 'running';
-    this.lastPing = { atMs: this.clock.monotonicMs(), busyMs: 0 };
+    this.pingWindow = { atMs: this.clock.monotonicMs(), busyMs: 0 };
     this.pingLoop = this.runPingLoop();
     this.mainLoop = this.runMainLoop();
   }
@@ -116,7 +127,7 @@ export class WorkerLoop {
       if (signal.aborted) return;
       let job: WorkerJob | null | typeof ABORTED;
       try {
-        job = await untilAborted(this.source.pull(signal), this.pullGiveUp.signal);
+        job = await this.pullOnce(signal);
         backoff.reset();
       } catch (err) {
         if (signal.aborted) return;
@@ -132,6 +143,17 @@ export class WorkerLoop {
       // A job claimed just as the worker began stopping still runs: stop() drains it.
       if (job) this.startJob(job);
       else if (settings.emptyPullDelayMs > 0) await this.clock.sleep(settings.emptyPullDelayMs, signal);
+    }
+  }
+
+  /** One pull, counted for the ping loop: with some sources a pull stands in for a ping. */
+  private async pullOnce(signal: AbortSignal): Promise<WorkerJob | null | typeof ABORTED> {
+    this.pullsStarted++;
+    this.pullInFlight = true;
+    try {
+      return await untilAborted(this.source.pull(signal), this.pullGiveUp.signal);
+    } finally {
+      this.pullInFlight = false;
     }
   }
 
@@ -157,7 +179,8 @@ export class WorkerLoop {
         this.wakeSlotWaiter();
       });
     this.runs.set(job.id, { run, task });
-    void this.sendPing('job');
+    // Throttled: a busy worker would otherwise ping once per job.
+    if (this.clock.monotonicMs() - this.lastPingStartedMs >= this.settings.minJobPingGapMs) void this.sendPing('job');
   }
 
   private releaseSlot(jobId: string): void {
@@ -197,13 +220,29 @@ export class WorkerLoop {
     while (!signal.aborted) {
       await this.clock.sleep(this.settings.pingIntervalMs, signal);
       if (signal.aborted) return;
+      if (this.pullStandsInForPing()) continue;
       await this.sendPing('main_loop');
     }
+  }
+
+  /**
+   * True when the source counts pulls as pings and a pull is open now or was started since
+   * the last ping the source accepted — unless that ping is `fullPingIntervalMs` old (or none
+   * was accepted yet): then a real one is due.
+   */
+  private pullStandsInForPing(): boolean {
+    if (!this.source.pullRefreshesPing) return false;
+    if (this.clock.monotonicMs() - this.lastPingSentMs >= this.settings.fullPingIntervalMs) return false;
+    return this.pullInFlight || this.pullsStarted > this.pullsAtLastPing;
   }
 
   /** Never rejects: a failed ping is only logged (the next one comes soon). */
   private async sendPing(pingType: PingType): Promise<void> {
     const { settings } = this;
+    const now = this.clock.monotonicMs();
+    const busyMs = this.busyMsUntil(now);
+    const pulls = this.pullsStarted;
+    this.lastPingStartedMs = now;
     try {
       const ping = {
         pingType,
@@ -213,23 +252,36 @@ export class WorkerLoop {
         memoryBytes: settings.memoryBytes(),
         currentJobId: this.runs.keys().next().value ?? null,
         jobsExecuted: this.executed,
-        occupancy: this.occupancySinceLastPing(),
+        occupancy: this.occupancySinceLastPing(now, busyMs),
       };
-      await untilAborted(this.source.ping(ping), this.giveUp.signal);
+      const sent = await untilAborted(this.source.ping(ping), this.giveUp.signal);
+      if (sent !== ABORTED) this.pingAccepted(now, busyMs, pulls);
     } catch (err) {
       if (isJobSourceError(err, JobSourceErrorCode.Fatal)) this.fatal(err);
       else settings.logger.warn(`ping failed: ${describeError(err)}`);
     }
   }
 
-  private occupancySinceLastPing(): number {
-    const now = this.clock.monotonicMs();
+  /** Slot time spent running jobs since start, up to `now`. */
+  private busyMsUntil(now: number): number {
     let busy = this.finishedBusyMs;
     for (const { run } of this.runs.values()) busy += now - run.startedMs;
-    const elapsed = now - this.lastPing.atMs;
-    const share = elapsed > 0 ? (busy - this.lastPing.busyMs) / (elapsed * this.settings.concurrency) : 0;
-    this.lastPing = { atMs: now, busyMs: busy };
+    return busy;
+  }
+
+  /** Share of slot time busy since the last accepted ping, 0..1. */
+  private occupancySinceLastPing(now: number, busyMs: number): number {
+    const elapsed = now - this.pingWindow.atMs;
+    const share = elapsed > 0 ? (busyMs - this.pingWindow.busyMs) / (elapsed * this.settings.concurrency) : 0;
     return Math.min(1, Math.max(0, share));
+  }
+
+  /** The source took a ping measured at `atMs`. Pings may overlap (a job ping during a main_loop one): the latest wins. */
+  private pingAccepted(atMs: number, busyMs: number, pullsStarted: number): void {
+    if (atMs < this.lastPingSentMs) return;
+    this.lastPingSentMs = atMs;
+    this.pingWindow = { atMs, busyMs };
+    this.pullsAtLastPing = pullsStarted;
   }
 
   private fatal(err: Error): void {

@@ -9,6 +9,19 @@ export interface WorkerLoopSettings {
   heartbeatIntervalMs: number;
   /** Worker ping period (an initial ping is sent at start). */
   pingIntervalMs: number;
+  /**
+   * With a source whose pulls count as pings (`JobSource.pullRefreshesPing`), the longest a
+   * worker goes without a real ping: memory, jobs executed and occupancy still reach the
+   * server at least this often. Keep it well under the gateway's liveness window (a worker
+   * counts as alive if it pinged within 60 s).
+   */
+  fullPingIntervalMs: number;
+  /**
+   * A `job` ping (sent when a job starts) is skipped if another ping was sent less than this
+   * long ago: a busy worker would otherwise send one per job, and its `current_job_id` is
+   * only a hint. 0 sends one for every job.
+   */
+  minJobPingGapMs: number;
   /** First retry delay after a transport error; doubles up to `maxBackoffMs`, with jitter. */
   minBackoffMs: number;
   maxBackoffMs: number;
@@ -40,6 +53,8 @@ export const DEFAULT_WORKER_LOOP_SETTINGS: Omit<WorkerLoopSettings, 'workerName'
   concurrency: 1,
   heartbeatIntervalMs: 2000,
   pingIntervalMs: 5000,
+  fullPingIntervalMs: 30_000,
+  minJobPingGapMs: 1000,
   minBackoffMs: 250,
   maxBackoffMs: 30_000,
   pullAbortGraceMs: 2000,

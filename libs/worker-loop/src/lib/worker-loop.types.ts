@@ -63,6 +63,13 @@ export interface JobSource {
   /** Reports the outcome; repeating the same completion must be harmless. */
   complete(job: WorkerJob, outcome: ExecutionResult): Promise<void>;
   ping(ping: WorkerPing): Promise<void>;
+  /**
+   * True when the server records each pull as a sign of life (the agent broker refreshes the
+   * worker's `last_ping` on every `pull_job`; a database source does not). The loop then
+   * skips a `main_loop` ping that a pull stands in for, but still sends one at least every
+   * `fullPingIntervalMs`. Absent or false: every `main_loop` ping is sent.
+   */
+  readonly pullRefreshesPing?: boolean;
 }
 
 /** Where the loop reports what it cannot throw. */

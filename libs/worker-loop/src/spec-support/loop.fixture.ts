@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ScriptExecutor } from '@millrace/executor';
+import { Clock, ScriptExecutor } from '@millrace/executor';
 import { WorkerLoop, WorkerLoopOptions } from '../index';
 import { MemoryJobSource } from './memory-job-source.fixture';
 
@@ -18,22 +18,30 @@ export function recordingLogger(): RecordedLogger {
   return l;
 }
 
-/** A loop over an in-memory source and the real executor, with fast test intervals. */
-export function startLoop(options: Partial<WorkerLoopOptions> = {}, source = new MemoryJobSource()) {
+/**
+ * A loop over an in-memory source and the real executor, with fast test intervals. The loop
+ * runs on `clock` (the executor always on real time).
+ */
+export function startLoop(options: Partial<WorkerLoopOptions> = {}, source = new MemoryJobSource(), clock: Clock = new Clock()) {
   const scratch = mkdtempSync(path.join(tmpdir(), 'millrace-loop-spec-'));
   const logger = recordingLogger();
   const executor = new ScriptExecutor({ path: process.env['PATH'] ?? '', logFlushIntervalMs: 50, killGraceMs: 500 });
-  const loop = new WorkerLoop(source, executor, {
-    workerName: 'wk-test-1',
-    version: 'test',
-    workerInstance: 'inst-1',
-    heartbeatIntervalMs: 100,
-    pingIntervalMs: 100,
-    minBackoffMs: 10,
-    maxBackoffMs: 50,
-    logger,
-    ...options,
-  });
+  const loop = new WorkerLoop(
+    source,
+    executor,
+    {
+      workerName: 'wk-test-1',
+      version: 'test',
+      workerInstance: 'inst-1',
+      heartbeatIntervalMs: 100,
+      pingIntervalMs: 100,
+      minBackoffMs: 10,
+      maxBackoffMs: 50,
+      logger,
+      ...options,
+    },
+    clock,
+  );
   loop.start();
   return {
     source,

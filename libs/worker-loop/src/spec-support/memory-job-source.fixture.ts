@@ -27,6 +27,10 @@ export class MemoryJobSource implements JobSource {
   /** When each job was handed out, and when its outcome was acknowledged (ms, monotonic). */
   readonly pulledAt = new Map<string, number>();
   readonly completedAt = new Map<string, number>();
+  /** Set true to act like the agent broker, which counts each pull as a ping (absent by default). */
+  pullRefreshesPing?: boolean;
+  /** How long an empty pull waits (real ms) for a job before returning null. */
+  pullWaitMs = 200;
   /** Makes every report take this long, like a slow link to the broker. */
   completeDelayMs = 0;
   /** Failures to inject: how many of the next calls of each kind throw a transient error. */
@@ -62,7 +66,7 @@ export class MemoryJobSource implements JobSource {
           signal.removeEventListener('abort', done);
           resolve();
         };
-        const t = setTimeout(done, 200);
+        const t = setTimeout(done, this.pullWaitMs);
         this.waiter = done;
         signal.addEventListener('abort', done, { once: true });
       });
