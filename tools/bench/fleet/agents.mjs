@@ -55,8 +55,6 @@ async function ping(a, type) {
   if (a.pinging || stopping) return;
   if (type === 'main_loop' && !pingDue(a)) {
     stats.pingsSkipped++;
-    // A poll open right now counts for the next interval too.
-    a.pulledSincePing = a.polling;
     return;
   }
   a.pinging = true;
