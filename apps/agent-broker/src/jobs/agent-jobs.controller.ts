@@ -33,6 +33,17 @@ export class AgentJobsController {
     return this.jobs.pushLogs(grant, body);
   }
 
+  /**
+   * 200 `{released}`: gives back a job this agent claimed but never started (a prefetched job
+   * it could not start soon): queued again for anyone, `restarts` unchanged, and this claim is
+   * dead. `released: false` when the claim no longer held it (completed, canceled, requeued).
+   */
+  @Post('w/:ws/agent_workers/release_job/:id')
+  @HttpCode(HttpStatus.OK)
+  releaseJob(@Grant() grant: JobGrant): Promise<{ released: boolean }> {
+    return this.jobs.release(grant);
+  }
+
   /** 200 `{repeated}`: `repeated` is true when this claim had already completed the job. */
   @Post('w/:ws/agent_workers/send_result/:id')
   @HttpCode(HttpStatus.OK)

@@ -45,6 +45,11 @@ export class AgentJobsService {
     return this.queue.appendLogs(grant.jobId, grant.claimId, dto.offset, dto.logs);
   }
 
+  async release(grant: JobGrant): Promise<{ released: boolean }> {
+    const n = await this.queue.release([{ jobId: grant.jobId, claimId: grant.claimId }]);
+    return { released: n === 1 };
+  }
+
   async sendResult(grant: JobGrant, dto: SendResultDto): Promise<{ repeated: boolean }> {
     const common = { result: dto.result ?? null, durationMs: dto.duration_ms, memPeak: dto.mem_peak };
     const outcome: JobOutcome = dto.success ? { success: true, ...common } : { success: false, ...common, error: errorOf(dto.result), canceledBy: dto.canceled_by };

@@ -109,10 +109,10 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     const wakesBefore = group.wakes;
     let exhausted = true;
     try {
-      const waiters = this.registry.live(group);
+      const waiters = this.registry.live(group, MAX_CLAIM);
       const first = waiters[0];
       if (!first) return;
-      const limit = Math.min(waiters.length, MAX_CLAIM);
+      const limit = waiters.length;
       // Named after the longest-waiting agent: with one waiter (the usual case) no renaming follows.
       const jobs = await this.queue.claim({ worker: first.agent.worker, tags: group.tags, limit, excludeKinds: AGENT_EXCLUDED_KINDS });
       exhausted = jobs.length < limit;
@@ -129,7 +129,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   private async handOver(group: WaitGroup, jobs: ClaimedJob[]): Promise<void> {
     const pending = [...jobs];
     for (let round = 0; pending.length > 0 && round < HANDOFF_ROUNDS; round++) {
-      const takers = this.registry.live(group).slice(0, pending.length);
+      const takers = this.registry.live(group, pending.length);
       if (takers.length === 0) break;
       const pairs = takers.map((waiter) => ({ waiter, job: pending.shift() as ClaimedJob }));
       const renamed = pairs.filter((p) => p.job.worker !== p.waiter.agent.worker);

@@ -21,7 +21,7 @@ export class PullController {
    */
   @Post('pull_job')
   async pullJob(@Agent() agent: AgentIdentity, @Query() query: PullJobQuery, @Res() res: Response): Promise<void> {
-    const outcome = await this.pull.pull(agent, query.wait_s, res);
+    const outcome = await this.pull.pull(agent, query.wait_s, res, query.prefetch);
     switch (outcome.kind) {
       case 'job':
         res.status(HttpStatus.OK).json(this.pull.reply(outcome.job, agent));

@@ -26,17 +26,19 @@ export class PullService {
    * connection: the agent is only an entry in the registry until the dispatcher serves it.
    * If the client disconnects first the poll ends and can no longer be given a job.
    */
-  async pull(agent: AgentIdentity, waitS: number, res: Response): Promise<WaitOutcome> {
+  async pull(agent: AgentIdentity, waitS: number, res: Response, prefetch = false): Promise<WaitOutcome> {
     if (agent.tags.length === 0) throw new ForbiddenException('this agent token has no tags an agent may serve (flow and dependency tags are for normal workers)');
     // A poll (at most 55 s) is a sign of life: the agent skips update_ping meanwhile.
     this.pings.touch(agent.worker);
     if (this.dispatcher.isStopping) return { kind: 'no_job' };
     if (waitS === 0) {
+      // A prefetch never takes a job an idle agent here is waiting for.
+      if (prefetch && this.registry.hasIdleWaiter(agent.tagsKey)) return { kind: 'no_job' };
       const [job] = await this.queue.claim({ worker: agent.worker, tags: agent.tags, limit: 1, excludeKinds: AGENT_EXCLUDED_KINDS });
       return job ? { kind: 'job', job } : { kind: 'no_job' };
     }
     return new Promise<WaitOutcome>((resolve) => {
-      const waiter = new Waiter(agent, resolve);
+      const waiter = new Waiter(agent, resolve, prefetch);
       const end = () => {
         this.registry.remove(waiter);
         waiter.settle({ kind: 'no_job' });

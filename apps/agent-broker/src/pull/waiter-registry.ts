@@ -82,7 +82,7 @@ export class WaiterRegistry {
     for (const group of this.groups.values()) {
       if (!group.dirty || group.busy) continue;
       group.dirty = false;
-      if (this.live(group).length === 0) continue;
+      if (this.live(group, 1).length === 0) continue;
       group.busy = true;
       due.push(group);
     }
@@ -106,14 +106,27 @@ export class WaiterRegistry {
     this.dropIfIdle(group);
   }
 
-  /** Live waiters of a group, longest waiting first. */
-  live(group: WaitGroup): Waiter[] {
-    const out: Waiter[] = [];
+  /**
+   * Live waiters of a group, longest waiting first, idle agents before prefetching ones (a
+   * busy agent's prefetch never takes a job an idle agent is waiting for). At most `max`.
+   */
+  live(group: WaitGroup, max = Infinity): Waiter[] {
+    const idle: Waiter[] = [];
+    const prefetching: Waiter[] = [];
     for (const w of group.waiters) {
-      if (w.live) out.push(w);
-      else group.waiters.delete(w);
+      if (!w.live) group.waiters.delete(w);
+      else if (idle.length >= max) break;
+      else (w.prefetch ? prefetching : idle).push(w);
     }
-    return out;
+    return idle.concat(prefetching).slice(0, max);
+  }
+
+  /** Is an idle (not prefetching) agent with exactly these tags waiting? */
+  hasIdleWaiter(tagsKey: string): boolean {
+    const group = this.groups.get(tagsKey);
+    if (!group) return false;
+    for (const w of group.waiters) if (w.live && !w.prefetch) return true;
+    return false;
   }
 
   /** Ends the polls of agents whose token was just revoked. */

@@ -19,6 +19,11 @@ export class Waiter {
   constructor(
     readonly agent: AgentIdentity,
     private readonly resolve: (outcome: WaitOutcome) => void,
+    /**
+     * A busy agent asking for its next job ahead of time (`prefetch=true`): served only with
+     * jobs left over once every idle agent waiting with the same tags has one.
+     */
+    readonly prefetch = false,
   ) {}
 
   /** Still able to take a job: not answered yet and its client is still connected. */

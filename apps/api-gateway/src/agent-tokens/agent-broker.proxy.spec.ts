@@ -74,6 +74,7 @@ describe('the gateway forwards the Agent API to the broker', () => {
     ['/api/agent_workers/pull_job?wait_s=5', true],
     ['/api/agent_workers/ping_job_status/abc', true],
     ['/api/w/acme/agent_workers/send_result/abc', true],
+    ['/api/w/acme/agent_workers/release_job/abc', true],
     ['/api/agent_workers/create_agent_token', false],
     ['/api/agent_workers/blacklist_token', false],
     ['/api/agent_workers/list_tokens', false],

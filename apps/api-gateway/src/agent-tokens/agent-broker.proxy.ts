@@ -10,7 +10,7 @@ import { errorBody } from '@millrace/server-kit';
 const BROKER_ROUTES = [
   /^\/api\/agent_workers\/(update_ping|pull_job|record_init_job)(\?|$)/,
   /^\/api\/agent_workers\/ping_job_status\/[^/?]+(\?|$)/,
-  /^\/api\/w\/[^/]+\/agent_workers\/(push_logs|send_result)\/[^/?]+(\?|$)/,
+  /^\/api\/w\/[^/]+\/agent_workers\/(push_logs|send_result|release_job)\/[^/?]+(\?|$)/,
 ];
 
 export function isBrokerRoute(url: string): boolean {

@@ -1,9 +1,9 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const MAX_WAIT_S = 55;
 
-/** `POST /api/agent_workers/pull_job?wait_s=N`: 0 answers at once, default 25, at most 55. */
+/** `POST /api/agent_workers/pull_job?wait_s=N&prefetch=B`: wait_s 0 answers at once, default 25, at most 55. */
 export class PullJobQuery {
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
@@ -11,4 +11,14 @@ export class PullJobQuery {
   @Min(0)
   @Max(MAX_WAIT_S)
   wait_s = 25;
+
+  /**
+   * `true`: this agent is busy and asks for its next job ahead of time. It is given only a job
+   * no idle agent with the same tags is waiting for, and must start it or give it back
+   * (`release_job`) soon.
+   */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value))
+  @IsBoolean({ message: 'prefetch must be true or false' })
+  prefetch = false;
 }

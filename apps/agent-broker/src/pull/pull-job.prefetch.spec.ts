@@ -1,0 +1,88 @@
+import { agentHeaders, agentToken, bootBroker, BrokerHarness, eventually, newJob } from '../testing/agent-broker.fixture';
+import { WaiterRegistry } from './waiter-registry';
+
+describe('pull_job prefetch and release_job: a busy agent asks ahead, an idle one goes first', () => {
+  let h: BrokerHarness;
+  let registry: WaiterRegistry;
+
+  beforeAll(async () => {
+    // No fallback poll within a test's time: jobs arrive through NOTIFY or a new waiter's claim.
+    h = await bootBroker({ DISPATCH_POLL_MS: '60000' });
+    registry = h.app.get(WaiterRegistry);
+  });
+  afterAll(() => h.app.close());
+
+  const pull = (token: string, suffix: string, query: string) => h.http.post(`/api/agent_workers/pull_job?${query}`).set(agentHeaders(token, suffix));
+  const waitingCount = (n: number) => eventually(() => (registry.waiting >= n ? true : undefined));
+
+  it('gives a single job to the idle agent even when the prefetching one has waited longer', async () => {
+    const token = agentToken(h.keys, { tags: ['pf-one'] });
+    const busy = pull(token, 'busy', 'wait_s=3&prefetch=true').then((r) => r);
+    await waitingCount(1);
+    const idle = pull(token, 'idle', 'wait_s=30').then((r) => r);
+    await waitingCount(2);
+    const id = await h.queue.push(newJob('pf-one'));
+    const idleReply = await idle;
+    expect(idleReply.status).toBe(200);
+    expect(idleReply.body.job.id).toBe(id);
+    expect((await busy).status).toBe(204);
+  });
+
+  it('hands leftover jobs to prefetching agents once every idle agent has one', async () => {
+    const token = agentToken(h.keys, { tags: ['pf-two'] });
+    const busy = pull(token, 'busy', 'wait_s=30&prefetch=1').then((r) => r);
+    const idle = pull(token, 'idle', 'wait_s=30').then((r) => r);
+    await waitingCount(2);
+    const ids = await h.queue.pushMany([newJob('pf-two'), newJob('pf-two')]);
+    const [b, i] = await Promise.all([busy, idle]);
+    expect([b.status, i.status]).toEqual([200, 200]);
+    expect(new Set([b.body.job.id, i.body.job.id])).toEqual(new Set(ids));
+  });
+
+  it('an immediate prefetch (wait_s=0) finds nothing while an idle agent with the same tags waits', async () => {
+    const token = agentToken(h.keys, { tags: ['pf-now'] });
+    const idle = pull(token, 'idle', 'wait_s=2').then((r) => r);
+    await waitingCount(1);
+    await pull(token, 'busy', 'wait_s=0&prefetch=true').expect(204);
+    expect((await idle).status).toBe(204);
+    // With nobody idle, the same prefetch claims.
+    const id = await h.queue.push(newJob('pf-now'));
+    const res = await pull(token, 'busy', 'wait_s=0&prefetch=true').expect(200);
+    expect(res.body.job.id).toBe(id);
+  });
+
+  it.each([['yes'], ['2'], ['']])('refuses prefetch=%p with 400 naming the parameter', async (value) => {
+    const res = await pull(agentToken(h.keys, { tags: ['pf-bad'] }), 'x', `wait_s=0&prefetch=${value}`).expect(400);
+    expect(res.body.error.message).toMatch(/prefetch/);
+  });
+
+  it('release_job gives a claimed job back: queued again for anyone, restarts unchanged, the old claim dead', async () => {
+    const token = agentToken(h.keys, { tags: ['pf-rel'] });
+    const id = await h.queue.push(newJob('pf-rel'));
+    const first = await pull(token, 'first', 'wait_s=0&prefetch=true').expect(200);
+    const jobHeaders = { ...agentHeaders(token, 'first'), 'X-Job-Token': first.body.job_token };
+
+    await h.http.post(`/api/w/acme/agent_workers/release_job/${id}`).set(jobHeaders).send({}).expect(200, { released: true });
+    await h.http.post(`/api/w/acme/agent_workers/release_job/${id}`).set(jobHeaders).send({}).expect(200, { released: false });
+    // The old claim can no longer report.
+    await h.http.post(`/api/w/acme/agent_workers/send_result/${id}`).set(jobHeaders).send({ success: true, result: null, duration_ms: 1 }).expect(409);
+
+    const second = await pull(token, 'second', 'wait_s=0').expect(200);
+    expect(second.body.job.id).toBe(id);
+    const { rows } = await h.pool.query(`SELECT worker, restarts FROM job_queue WHERE id = $1`, [id]);
+    expect(rows[0]).toEqual({ worker: 'ag-edge-second', restarts: 0 });
+  });
+
+  it('release_job refuses another agent\'s job token', async () => {
+    const token = agentToken(h.keys, { tags: ['pf-own'] });
+    const id = await h.queue.push(newJob('pf-own'));
+    const mine = await pull(token, 'mine', 'wait_s=0').expect(200);
+    await h.http
+      .post(`/api/w/acme/agent_workers/release_job/${id}`)
+      .set({ ...agentHeaders(token, 'thief'), 'X-Job-Token': mine.body.job_token })
+      .send({})
+      .expect(403);
+    const { rows } = await h.pool.query(`SELECT worker, running FROM job_queue WHERE id = $1`, [id]);
+    expect(rows[0]).toEqual({ worker: 'ag-edge-mine', running: true });
+  });
+});
