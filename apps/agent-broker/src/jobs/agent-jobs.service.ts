@@ -51,7 +51,8 @@ export class AgentJobsService {
   }
 
   async sendResult(grant: JobGrant, dto: SendResultDto): Promise<{ repeated: boolean }> {
-    const common = { result: dto.result ?? null, durationMs: dto.duration_ms, memPeak: dto.mem_peak };
+    // The agent the job token names ran it, whatever name the claim was first made under.
+    const common = { result: dto.result ?? null, durationMs: dto.duration_ms, memPeak: dto.mem_peak, worker: grant.worker };
     const outcome: JobOutcome = dto.success ? { success: true, ...common } : { success: false, ...common, error: errorOf(dto.result), canceledBy: dto.canceled_by };
     return this.queue.complete(grant.jobId, grant.claimId, outcome);
   }

@@ -34,6 +34,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   private draining?: Promise<void>;
   private pollTimer?: NodeJS.Timeout;
   private stopping = false;
+  private readonly naming = new Set<Promise<void>>();
 
   constructor(
     private readonly registry: WaiterRegistry,
@@ -61,6 +62,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     this.stopping = true;
     clearInterval(this.pollTimer);
     await this.draining;
+    await Promise.all([...this.naming]);
     this.registry.settleAll({ kind: 'no_job' });
   }
 
@@ -125,33 +127,43 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  /** Pairs jobs with live waiters (longest waiting first), names them, answers them. */
+  /**
+   * Pairs jobs with live waiters (idle before prefetching, longest waiting first) and answers
+   * them at once; the names of the agents that got jobs claimed under another's name are
+   * recorded afterwards, off the agents' path (the claim id in each job token is what binds
+   * a job to its agent, and send_result records the agent's name with the outcome).
+   */
   private async handOver(group: WaitGroup, jobs: ClaimedJob[]): Promise<void> {
     const pending = [...jobs];
+    const renamed: Array<{ jobId: string; claimId: string; worker: string }> = [];
     for (let round = 0; pending.length > 0 && round < HANDOFF_ROUNDS; round++) {
       const takers = this.registry.live(group, pending.length);
       if (takers.length === 0) break;
-      const pairs = takers.map((waiter) => ({ waiter, job: pending.shift() as ClaimedJob }));
-      const renamed = pairs.filter((p) => p.job.worker !== p.waiter.agent.worker);
-      let named = true;
-      try {
-        await this.queue.assignWorkers(renamed.map((p) => ({ ...held(p.job), worker: p.waiter.agent.worker })));
-      } catch (e) {
-        // Only the displayed worker name is wrong; the claim id binds the job to this agent.
-        named = false;
-        this.logger.warn(`cannot record agent names of claimed jobs: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      for (const { waiter, job } of pairs) {
-        if (waiter.live) {
-          this.registry.remove(waiter);
-          waiter.settle({ kind: 'job', job: { ...job, worker: waiter.agent.worker } });
+      for (const waiter of takers) {
+        const job = pending.shift() as ClaimedJob;
+        this.registry.remove(waiter);
+        if (waiter.settle({ kind: 'job', job: { ...job, worker: waiter.agent.worker } })) {
+          if (job.worker !== waiter.agent.worker) renamed.push({ ...held(job), worker: waiter.agent.worker });
         } else {
-          // Remember the name the row now carries, so the next taker's rename compares with it.
-          pending.push(named ? { ...job, worker: waiter.agent.worker } : job);
+          pending.push(job);
         }
       }
     }
+    if (renamed.length > 0) this.recordNames(renamed);
     if (pending.length > 0) await this.release(pending);
+  }
+
+  /** Shows each job under the agent that got it; shutdown waits for these writes. */
+  private recordNames(items: Array<{ jobId: string; claimId: string; worker: string }>): void {
+    const write = this.queue
+      .assignWorkers(items)
+      .then(() => undefined)
+      .catch((e: unknown) => {
+        // Only the displayed worker name of a running job is wrong; its outcome records the right one.
+        this.logger.warn(`cannot record agent names of ${items.length} claimed job(s): ${e instanceof Error ? e.message : String(e)}`);
+      })
+      .finally(() => this.naming.delete(write));
+    this.naming.add(write);
   }
 
   private async release(jobs: ClaimedJob[]): Promise<void> {

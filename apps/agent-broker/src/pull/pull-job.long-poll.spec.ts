@@ -66,6 +66,27 @@ describe('pull_job long poll', () => {
     expect(res.body.job.id).toBe(id);
   });
 
+  it('one claim for many waiting agents: each result is recorded under the agent that got the job', async () => {
+    const token = agentToken(h.keys, { tags: ['names'] });
+    const polls = Array.from({ length: 5 }, (_, i) => pull(token, 30, `name${i}`).then((r) => r));
+    await waitingCount(5);
+    await h.queue.pushMany(Array.from({ length: 5 }, () => newJob('names')));
+    const replies = await Promise.all(polls);
+    // Sent at once: the broker may still be recording the names it handed out.
+    await Promise.all(
+      replies.map((r, i) =>
+        h.http
+          .post(`/api/w/acme/agent_workers/send_result/${r.body.job.id}`)
+          .set({ ...agentHeaders(token, `name${i}`), 'X-Job-Token': r.body.job_token })
+          .send({ success: true, result: null, duration_ms: 1 })
+          .expect(200, { repeated: false }),
+      ),
+    );
+    const { rows } = await h.pool.query<{ id: string; worker: string }>('SELECT id, worker FROM job_completed WHERE id = ANY($1::uuid[])', [replies.map((r) => r.body.job.id)]);
+    const byId = new Map(rows.map((r) => [r.id, r.worker]));
+    expect(replies.map((r) => byId.get(r.body.job.id))).toEqual(replies.map((_, i) => `ag-edge-name${i}`));
+  });
+
   describe('a job claimed for an agent that left during the claim', () => {
     const agent = (suffix: string, tag: string): AgentIdentity => ({ worker: `ag-edge-${suffix}`, workerGroup: 'edge', suffix, tags: [tag], tagsKey: tag, jti: randomUUID() });
     const waiterFor = (a: AgentIdentity) => {

@@ -124,4 +124,17 @@ describe('completion', () => {
     expect(errors.map((e) => (e as Error).message)).toEqual(['hook broke', 'hook broke']);
     expect(await rowsOf(a.id)).toEqual({ hot: 0, done: 1 });
   });
+
+  it('records the worker an outcome names, else the name the claim carries', async () => {
+    const named = await claimOne('who-ran');
+    const plain = await claimOne('who-claimed');
+    await queue.completeMany([
+      { jobId: named.id, claimId: named.claimId, outcome: { success: true, result: null, worker: 'ag-edge-real-runner' } },
+      { jobId: plain.id, claimId: plain.claimId, outcome: { success: true, result: null } },
+    ]);
+    const { rows } = await pool.query<{ id: string; worker: string }>('SELECT id, worker FROM job_completed WHERE id = ANY($1::uuid[])', [[named.id, plain.id]]);
+    const byId = new Map(rows.map((r) => [r.id, r.worker]));
+    expect(byId.get(named.id)).toBe('ag-edge-real-runner');
+    expect(byId.get(plain.id)).toBe('worker-who-claimed');
+  });
 });

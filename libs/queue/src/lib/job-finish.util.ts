@@ -16,6 +16,8 @@ export interface JobFinish {
   memPeak?: number | null;
   canceledBy?: string | null;
   canceledReason?: string | null;
+  /** Recorded as the job's worker instead of the name its queue row carries. */
+  worker?: string | null;
 }
 
 /** What completion hooks receive about a job that completed. */
@@ -34,7 +36,7 @@ export interface FinishedJobRow {
 }
 
 export function outcomeToFinish(jobId: string, claimId: string, outcome: JobOutcome): JobFinish {
-  const common = { jobId, claimId, durationMs: outcome.durationMs, memPeak: outcome.memPeak, result: outcome.result };
+  const common = { jobId, claimId, durationMs: outcome.durationMs, memPeak: outcome.memPeak, result: outcome.result, worker: outcome.worker };
   if (outcome.success) return { ...common, success: true };
   return { ...common, success: false, error: outcome.error, canceledBy: outcome.canceledBy, canceledReason: outcome.canceledReason };
 }
@@ -66,6 +68,7 @@ export function toFinishParams(items: readonly JobFinish[]): unknown[] {
     mem_peak: count(i.memPeak),
     canceled_by: i.canceledBy ?? null,
     canceled_reason: i.canceledReason ?? null,
+    worker: typeof i.worker === 'string' && i.worker !== '' ? i.worker : null,
   }));
   return [JSON.stringify(rows), JOB_COMPLETED_CHANNEL];
 }

@@ -72,9 +72,14 @@ export interface JobError {
   stack?: string;
 }
 
+/**
+ * `worker`: the worker that ran the job, recorded with the outcome when given (a broker claims
+ * for many agents under one name and records who got each job after handing them out, so
+ * the job's row may still carry the claimer's name when a fast job completes).
+ */
 export type JobOutcome =
-  | { success: true; result: unknown; durationMs?: number; memPeak?: number }
-  | { success: false; error: JobError; result?: unknown; durationMs?: number; memPeak?: number; canceledBy?: string; canceledReason?: string };
+  | { success: true; result: unknown; durationMs?: number; memPeak?: number; worker?: string }
+  | { success: false; error: JobError; result?: unknown; durationMs?: number; memPeak?: number; canceledBy?: string; canceledReason?: string; worker?: string };
 
 export interface HeartbeatReply {
   canceledBy: string | null;

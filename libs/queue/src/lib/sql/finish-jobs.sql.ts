@@ -22,7 +22,8 @@
  * worker's outcome does not name one (the worker killed it because it was asked to).
  *
  * $1: JSON array of {id, claim_id, success, result (JSON text), error (JSON text),
- * duration_ms (NULL: since started_at), mem_peak, canceled_by, canceled_reason}; $2: the
+ * duration_ms (NULL: since started_at), mem_peak, canceled_by, canceled_reason, worker (NULL:
+ * the name the queue row carries)}; $2: the
  * channel. The caller passes each (id, claim) pair once; the same id under several
  * claims is fine, only the holding claim matches.
  */
@@ -33,7 +34,7 @@ WITH input AS (
   SELECT *
   FROM json_to_recordset($1::json)
     AS i(id uuid, claim_id uuid, success boolean, result text, error text, duration_ms bigint, mem_peak bigint,
-         canceled_by text, canceled_reason text)
+         canceled_by text, canceled_reason text, worker text)
 ), done AS (
   DELETE FROM job_queue q
   USING input i
@@ -48,7 +49,7 @@ WITH input AS (
          i.mem_peak,
          COALESCE(i.canceled_by, CASE WHEN NOT i.success THEN d.canceled_by END),
          COALESCE(i.canceled_reason, CASE WHEN NOT i.success THEN d.canceled_reason END),
-         d.worker, d.claim_id, d.started_at, d.restarts
+         COALESCE(i.worker, d.worker), d.claim_id, d.started_at, d.restarts
   FROM done d
   JOIN input i ON i.id = d.id AND i.claim_id IS NOT DISTINCT FROM d.claim_id
   RETURNING id, workspace_id, success
