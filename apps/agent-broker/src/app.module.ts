@@ -16,9 +16,8 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        // Every agent pings every few seconds and renews its long poll: thousands of requests
-        // a second with nothing to say. Job deliveries, results and failures are logged.
-        createLoggerModule('agent-broker', config.LOG_LEVEL, { unloggedRoutes: ['api/agent_workers/update_ping', 'api/agent_workers/pull_job'] }),
+        // update_ping and pull_job never reach Nest (http/agent-fast-path.ts): not logged per request.
+        createLoggerModule('agent-broker', config.LOG_LEVEL),
         // The broker owns no tables: it never migrates (job-queue and the gateway do).
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,

@@ -19,6 +19,12 @@ export class AgentTokenGuard implements CanActivate {
 
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest<RequestWithAgent>();
+    req.agent = this.identify(req);
+    return true;
+  }
+
+  /** The agent a request comes from, or an HttpException (401/400/503) saying why not. */
+  identify(req: Pick<RequestWithAgent, 'headers'>): AgentIdentity {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match?.[1]) throw new UnauthorizedException('missing agent token (Authorization: Bearer jwt_agent_<JWT>)');
     const claims = this.verifier.verify(match[1]);
@@ -43,7 +49,6 @@ export class AgentTokenGuard implements CanActivate {
       tagsKey: tags.join(','),
       jti: claims.jti,
     };
-    req.agent = agent;
-    return true;
+    return agent;
   }
 }

@@ -123,8 +123,12 @@ describe('pull_job long poll', () => {
       expect(await first.outcome).toEqual({ kind: 'no_job' });
       const got = await second.outcome;
       expect(got.kind === 'job' && got.job.id).toBe(id);
-      const { rows } = await h.pool.query<{ worker: string; running: boolean }>(`SELECT worker, running FROM job_queue WHERE id = $1`, [id]);
-      expect(rows[0]).toEqual({ worker: 'ag-edge-second', running: true });
+      // The name is recorded just after the agent is answered.
+      const row = await eventually(async () => {
+        const { rows } = await h.pool.query<{ worker: string; running: boolean }>(`SELECT worker, running FROM job_queue WHERE id = $1`, [id]);
+        return rows[0]?.worker === 'ag-edge-second' ? rows[0] : undefined;
+      });
+      expect(row).toEqual({ worker: 'ag-edge-second', running: true });
     });
 
     it('is released to the queue, unstarted, when no other agent waits', async () => {

@@ -10,6 +10,7 @@ import type { Pool } from 'pg';
 import request from 'supertest';
 import { AppModule } from '../app.module';
 import { AgentBrokerConfig } from '../config/agent-broker.config';
+import { mountAgentFastPath } from '../http/agent-fast-path';
 
 export { newKeyPair, type KeyPair };
 
@@ -59,7 +60,7 @@ export function brokerEnv(keys: KeyPair, env: Record<string, string> = {}): Reco
 export async function bootBroker(env: Record<string, string> = {}): Promise<BrokerHarness> {
   const keys = newKeyPair();
   const config = loadConfig(AgentBrokerConfig, brokerEnv(keys, env));
-  const app = await bootTestApp(AppModule.forRoot(config));
+  const app = await bootTestApp(AppModule.forRoot(config), mountAgentFastPath);
   return { app, keys, config, queue: app.get(PgJobQueue), pool: app.get<Pool>(PG_POOL), http: request(app.getHttpServer()) };
 }
 

@@ -1,4 +1,4 @@
-import { DynamicModule, RequestMethod } from '@nestjs/common';
+import { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { LogLevel } from '../config/base.config';
 
@@ -16,21 +16,9 @@ export const REDACTED_PATHS = [
 
 const QUIET_ROUTES = ['/health/live', '/health/ready', '/metrics'];
 
-export interface LoggerModuleOptions {
-  /**
-   * Routes (e.g. `api/agent_workers/update_ping`) kept out of the HTTP logging middleware
-   * entirely: no access log line and none of its per-request work (a child logger with the
-   * serialised, redacted request, built even when the level drops the line). For routes
-   * called thousands of times a second, whose service logs what matters itself.
-   */
-  unloggedRoutes?: readonly string[];
-}
-
 /** Structured JSON logs (pino) for one app; health probes and scrapes are not logged. */
-export function createLoggerModule(app: string, level: LogLevel, options: LoggerModuleOptions = {}): DynamicModule {
-  const unlogged = options.unloggedRoutes ?? [];
+export function createLoggerModule(app: string, level: LogLevel): DynamicModule {
   return LoggerModule.forRoot({
-    ...(unlogged.length > 0 ? { exclude: unlogged.map((path) => ({ path, method: RequestMethod.ALL })) } : {}),
     pinoHttp: {
       level,
       base: { app },
