@@ -71,6 +71,7 @@ export class AgentWorkerService implements OnApplicationBootstrap, BeforeApplica
       version: AGENT_VERSION,
       workerInstance: this.suffix,
       concurrency: this.config.WORKER_CONCURRENCY,
+      prefetch: this.config.PREFETCH,
       logger: this.loopLogger(),
       onFatal: (e) => this.fail(e.message),
     });

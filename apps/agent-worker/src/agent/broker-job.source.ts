@@ -1,6 +1,6 @@
 import type { ExecutionResult } from '@millrace/executor';
 import { HttpClientError, HttpClientErrorCode, RETRY_FOREVER, RetryingHttpClient, RetryPolicy } from '@millrace/http-client';
-import { JobSource, JobSourceError, JobSourceErrorCode, JobStatusReply, WorkerJob, WorkerLoopLogger, WorkerPing } from '@millrace/worker-loop';
+import { JobSource, JobSourceError, JobSourceErrorCode, JobStatusReply, PullOptions, WorkerJob, WorkerLoopLogger, WorkerPing } from '@millrace/worker-loop';
 import type { PullJobReply } from '@millrace/contracts';
 import { toWorkerJob } from './pulled-job';
 
@@ -41,12 +41,24 @@ export class BrokerJobSource implements JobSource {
     });
   }
 
-  async pull(signal: AbortSignal): Promise<WorkerJob | null> {
-    const res = await this.call(() =>
-      this.http.post<PullJobReply | ''>('/api/agent_workers/pull_job', {}, { query: { wait_s: this.o.pullWaitS }, timeoutMs: (this.o.pullWaitS + 15) * 1000, signal }),
-    );
+  /** `prefetch`: the broker serves this poll only with jobs no idle agent with our tags waits for. */
+  async pull(signal: AbortSignal, options?: PullOptions): Promise<WorkerJob | null> {
+    const query = { wait_s: this.o.pullWaitS, ...(options?.prefetch ? { prefetch: 'true' } : {}) };
+    const res = await this.call(() => this.http.post<PullJobReply | ''>('/api/agent_workers/pull_job', {}, { query, timeoutMs: (this.o.pullWaitS + 15) * 1000, signal }));
     if (res.status === 204 || !res.data) return null;
     return toWorkerJob(res.data);
+  }
+
+  /**
+   * Gives a prefetched job back unstarted (`release_job`): the broker requeues it and wakes
+   * other agents. `released: false` means the claim no longer held it (cancelled, completed or
+   * requeued meanwhile); either way this agent must not run it.
+   */
+  async release(job: WorkerJob): Promise<void> {
+    const res = await this.call(() =>
+      this.http.post<{ released?: boolean }>(`/api/w/${job.workspaceId}/agent_workers/release_job/${job.id}`, {}, { headers: { 'x-job-token': job.token } }),
+    );
+    if (res.data?.released !== true) this.o.logger.log(`job ${job.id}: not released, the broker says its claim was already gone`);
   }
 
   async heartbeat(job: WorkerJob): Promise<JobStatusReply> {

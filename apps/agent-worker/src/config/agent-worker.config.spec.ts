@@ -19,6 +19,12 @@ describe('agent-worker configuration (API.md "Agent worker environment")', () =>
     expect(loadConfig(AgentWorkerConfig, base)).toMatchObject({ ...base, HEALTH_PORT: 8004 });
   });
 
+  it('prefetches by default (PREFETCH=1), and accepts 0 or 1', () => {
+    expect(loadConfig(AgentWorkerConfig, base).PREFETCH).toBe(1);
+    expect(loadConfig(AgentWorkerConfig, { ...base, PREFETCH: '0' }).PREFETCH).toBe(0);
+    expect(loadConfig(AgentWorkerConfig, { ...base, PREFETCH: '1' }).PREFETCH).toBe(1);
+  });
+
   it('accepts MODE=agent and the optional settings', () => {
     const c = loadConfig(AgentWorkerConfig, { ...base, MODE: 'agent', WORKER_SUFFIX: 'edge-1', INIT_SCRIPT: 'echo hi' });
     expect(c).toMatchObject({ MODE: 'agent', WORKER_SUFFIX: 'edge-1', INIT_SCRIPT: 'echo hi' });
@@ -32,6 +38,9 @@ describe('agent-worker configuration (API.md "Agent worker environment")', () =>
     ['a base URL that is not http', { ...base, BASE_INTERNAL_URL: 'ftp://broker' }, 'BASE_INTERNAL_URL'],
     ['another MODE', { ...base, MODE: 'normal' }, 'MODE'],
     ['a suffix with spaces', { ...base, WORKER_SUFFIX: 'a b' }, 'WORKER_SUFFIX'],
+    ['PREFETCH=2', { ...base, PREFETCH: '2' }, 'PREFETCH'],
+    ['PREFETCH=yes', { ...base, PREFETCH: 'yes' }, 'PREFETCH'],
+    ['PREFETCH=-1', { ...base, PREFETCH: '-1' }, 'PREFETCH'],
   ])('refuses %s, naming the variable', (_n, env, variable) => {
     expect(refused(env).problems.map((p) => p.variable)).toEqual([variable]);
   });

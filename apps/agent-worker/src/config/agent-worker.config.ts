@@ -50,6 +50,16 @@ export class AgentWorkerConfig extends BaseConfig {
   @Max(55)
   PULL_WAIT_S = 25;
 
+  /**
+   * 1: while every slot is busy, keep one `pull_job?prefetch=true` open so the next job is
+   * already here when a slot frees (the broker gives such a poll only work no idle agent
+   * waits for; a job no slot frees for within a second goes back with `release_job`).
+   * 0: pull only when a slot is free.
+   */
+  @ToInt()
+  @IsIn([0, 1], { message: 'PREFETCH must be 0 or 1' })
+  PREFETCH = 1;
+
   /** PATH for jobs and for finding bash, python3 and node. */
   @IsString()
   PATH = '/usr/local/bin:/usr/bin:/bin';

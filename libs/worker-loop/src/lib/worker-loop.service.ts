@@ -15,6 +15,10 @@ export const SHUTDOWN_CANCEL_REASON = 'worker shutdown';
  * The worker engine both worker apps share, over a `JobSource` transport: ping, pull up to
  * `concurrency` jobs, run each (logs, heartbeats, cancel), report. Transport errors are
  * logged and retried with backoff; they never end the loop (only a `Fatal` one does).
+ *
+ * With `prefetch: 1` and a source that can `release`, one pull stays open while every slot
+ * is busy; the job it returns is held and starts as soon as a slot frees (see
+ * `WorkerLoopSettings.prefetch`). There is never more than one pull in flight or one job held.
  */
 export class WorkerLoop {
   readonly settings: WorkerLoopSettings;
@@ -49,6 +53,13 @@ export class WorkerLoop {
   private pullsStarted = 0;
   private pullsAtLastPing = 0;
   private pullInFlight = false;
+  /** Prefetch is on: `prefetch` is 1 and the source can give a held job back. */
+  private readonly prefetching: boolean;
+  /**
+   * Set when a held job was released (no slot freed in time): no prefetch until a slot frees,
+   * or a worker busy with a long job would claim and release one every `prefetchHoldMs`.
+   */
+  private prefetchPaused = false;
 
   constructor(
     private readonly source: JobSource,
@@ -58,6 +69,9 @@ export class WorkerLoop {
   ) {
     this.settings = { ...DEFAULT_WORKER_LOOP_SETTINGS, ...options };
     if (!Number.isInteger(this.settings.concurrency) || this.settings.concurrency < 1) throw new RangeError('concurrency must be a positive integer');
+    if (this.settings.prefetch !== 0 && this.settings.prefetch !== 1) throw new RangeError('prefetch must be 0 or 1');
+    if (!Number.isFinite(this.settings.prefetchHoldMs) || this.settings.prefetchHoldMs < 0) throw new RangeError('prefetchHoldMs must be a non-negative number');
+    this.prefetching = this.settings.prefetch === 1 && typeof source.release === 'function';
   }
 
   /** Jobs finished (reported or not) since start. */
@@ -123,11 +137,15 @@ export class WorkerLoop {
     const backoff = new Backoff(settings.minBackoffMs, settings.maxBackoffMs);
     const signal = this.pullAbort.signal;
     while (!signal.aborted) {
-      await this.freeSlot();
-      if (signal.aborted) return;
+      // Every slot busy: prefetch the next job if allowed, else wait for a slot as always.
+      const prefetch = this.mayPrefetch();
+      if (!prefetch) {
+        await this.freeSlot();
+        if (signal.aborted) return;
+      }
       let job: WorkerJob | null | typeof ABORTED;
       try {
-        job = await this.pullOnce(signal);
+        job = await this.pullOnce(signal, prefetch);
         backoff.reset();
       } catch (err) {
         if (signal.aborted) return;
@@ -140,20 +158,99 @@ export class WorkerLoop {
         continue;
       }
       if (job === ABORTED) return;
-      // A job claimed just as the worker began stopping still runs: stop() drains it.
-      if (job) this.startJob(job);
-      else if (settings.emptyPullDelayMs > 0) await this.clock.sleep(settings.emptyPullDelayMs, signal);
+      if (!job) {
+        if (settings.emptyPullDelayMs > 0) await this.clock.sleep(settings.emptyPullDelayMs, signal);
+      } else if (prefetch) {
+        // A slot may have freed while the prefetch was open: then the job starts now.
+        await this.holdThenStart(job);
+      } else {
+        // A job claimed just as the worker began stopping still runs: stop() drains it.
+        this.startJob(job);
+      }
     }
   }
 
   /** One pull, counted for the ping loop: with some sources a pull stands in for a ping. */
-  private async pullOnce(signal: AbortSignal): Promise<WorkerJob | null | typeof ABORTED> {
+  private async pullOnce(signal: AbortSignal, prefetch: boolean): Promise<WorkerJob | null | typeof ABORTED> {
     this.pullsStarted++;
     this.pullInFlight = true;
     try {
-      return await untilAborted(this.source.pull(signal), this.pullGiveUp.signal);
+      const pull = prefetch ? this.source.pull(signal, { prefetch: true }) : this.source.pull(signal);
+      return await untilAborted(pull, this.pullGiveUp.signal);
     } finally {
       this.pullInFlight = false;
+    }
+  }
+
+  /** True when the next pull is a prefetch: prefetch is on, allowed, and every slot is busy. */
+  private mayPrefetch(): boolean {
+    return this.prefetching && !this.prefetchPaused && this.executing.size >= this.settings.concurrency;
+  }
+
+  /**
+   * A prefetched job: held (not started) until a slot frees, then started. Released instead
+   * if no slot frees within `prefetchHoldMs` (prefetch then pauses until one does), or if the
+   * worker stops. A release that fails keeps the job held until a slot frees: its claim may
+   * still be good (if not, its report is refused as stale).
+   */
+  private async holdThenStart(job: WorkerJob): Promise<void> {
+    const signal = this.pullAbort.signal;
+    const timeUp = new AbortController();
+    const timer = this.clock.after(this.settings.prefetchHoldMs, () => {
+      timeUp.abort();
+      this.wakeSlotWaiter();
+    });
+    try {
+      await this.freeSlot(timeUp.signal);
+    } finally {
+      this.clock.clear(timer);
+    }
+    if (signal.aborted) {
+      await this.releaseOnStop(job);
+      return;
+    }
+    if (this.executing.size < this.settings.concurrency) {
+      this.startJob(job);
+      return;
+    }
+
+    // Paused before the release is sent: a slot freeing meanwhile lifts the pause.
+    this.prefetchPaused = true;
+    try {
+      const released = await untilAborted(this.giveBack(job), this.pullGiveUp.signal);
+      if (released !== ABORTED) this.settings.logger.log(`job ${job.id}: released unstarted (no slot freed within ${this.settings.prefetchHoldMs} ms)`);
+      return;
+    } catch (err) {
+      if (isJobSourceError(err, JobSourceErrorCode.Fatal)) {
+        this.fatal(err);
+        return;
+      }
+      if (isJobSourceError(err, JobSourceErrorCode.ClaimLost)) {
+        this.settings.logger.warn(`job ${job.id}: not running this prefetched job, its claim is gone (${err.message})`);
+        return;
+      }
+      this.settings.logger.warn(`job ${job.id}: could not release this prefetched job (${describeError(err)}); it runs when a slot frees`);
+    }
+    await this.freeSlot();
+    if (signal.aborted) await this.releaseOnStop(job);
+    else this.startJob(job);
+  }
+
+  /** The source's `release` (prefetching, the only caller, needs a source that has one). */
+  private giveBack(job: WorkerJob): Promise<void> {
+    return this.source.release ? this.source.release(job) : Promise.resolve();
+  }
+
+  /** The worker is stopping with a job it prefetched but never started: give it back. */
+  private async releaseOnStop(job: WorkerJob): Promise<void> {
+    const { logger } = this.settings;
+    try {
+      const released = await untilAborted(this.giveBack(job), this.pullGiveUp.signal);
+      if (released === ABORTED) logger.warn(`job ${job.id}: stopping; gave up releasing this prefetched job (the queue monitor will requeue it)`);
+      else logger.log(`job ${job.id}: stopping; released this prefetched job unstarted`);
+    } catch (err) {
+      if (isJobSourceError(err, JobSourceErrorCode.ClaimLost)) logger.log(`job ${job.id}: stopping; this prefetched job's claim is already gone`);
+      else logger.warn(`job ${job.id}: stopping; could not release this prefetched job (${describeError(err)}); the queue monitor will requeue it`);
     }
   }
 
@@ -184,12 +281,18 @@ export class WorkerLoop {
   }
 
   private releaseSlot(jobId: string): void {
-    if (this.executing.delete(jobId)) this.wakeSlotWaiter();
+    if (this.executing.delete(jobId)) {
+      this.prefetchPaused = false;
+      this.wakeSlotWaiter();
+    }
   }
 
-  /** Resolves once fewer than `concurrency` job processes run (re-checked on every wake). */
-  private async freeSlot(): Promise<void> {
-    while (this.executing.size >= this.settings.concurrency && !this.pullAbort.signal.aborted) {
+  /**
+   * Resolves once fewer than `concurrency` job processes run (re-checked on every wake), or
+   * the loop is stopping, or `until` aborts (whoever aborts it must wake the waiter).
+   */
+  private async freeSlot(until?: AbortSignal): Promise<void> {
+    while (this.executing.size >= this.settings.concurrency && !this.pullAbort.signal.aborted && !until?.aborted) {
       await new Promise<void>((resolve) => (this.slotFreed = resolve));
     }
   }

@@ -5,6 +5,20 @@ export interface WorkerLoopSettings {
   workerName: string;
   /** Jobs run at once. */
   concurrency: number;
+  /**
+   * 0 or 1: how many jobs to claim ahead of time while every slot is busy. With 1 (and a source
+   * that can `release`), the loop keeps one `pull` with `prefetch: true` open while all slots
+   * run jobs; a job it returns is held, not started, and starts the moment a slot frees — no
+   * round trip between jobs. At most `concurrency + 1` jobs are claimed at once. 0 (default):
+   * a pull only when a slot is free. Ignored when the source has no `release`.
+   */
+  prefetch: number;
+  /**
+   * How long a prefetched job may wait for a slot. Past it the job is released (given back to
+   * the queue for other workers) and no new prefetch is made until a slot frees, so a worker
+   * busy with long jobs does not keep claiming and releasing work.
+   */
+  prefetchHoldMs: number;
   /** Job heartbeat period; a cancel takes effect within about this long. */
   heartbeatIntervalMs: number;
   /** Worker ping period (an initial ping is sent at start). */
@@ -27,7 +41,8 @@ export interface WorkerLoopSettings {
   maxBackoffMs: number;
   /**
    * On stop, how long a pull already in flight may still take to return (a job it claims is
-   * then run and drained, rather than left claimed by nobody).
+   * then run and drained, rather than left claimed by nobody — or, from a prefetch pull,
+   * released). Also bounds the release of a held prefetched job on stop.
    */
   pullAbortGraceMs: number;
   /** Pause after a pull that found nothing, in case the source returned without waiting. */
@@ -51,6 +66,8 @@ export interface WorkerLoopSettings {
 
 export const DEFAULT_WORKER_LOOP_SETTINGS: Omit<WorkerLoopSettings, 'workerName' | 'version' | 'workerInstance'> = {
   concurrency: 1,
+  prefetch: 0,
+  prefetchHoldMs: 1000,
   heartbeatIntervalMs: 2000,
   pingIntervalMs: 5000,
   fullPingIntervalMs: 30_000,

@@ -52,8 +52,23 @@ export interface JobSource {
   /**
    * The next job for this worker, or null after waiting a while (a long poll) with none.
    * Must resolve promptly once `signal` aborts (the loop is stopping).
+   *
+   * `prefetch: true` (only asked of a source with `release`, with `WorkerLoopSettings.prefetch`
+   * on): every slot is busy and the loop wants its next job ready for when one frees. The
+   * server may favour idle workers — give such a pull only work no idle worker is waiting
+   * for, or nothing. The loop may hold the job a while and then `release` it unstarted.
    */
-  pull(signal: AbortSignal): Promise<WorkerJob | null>;
+  pull(signal: AbortSignal, options?: PullOptions): Promise<WorkerJob | null>;
+  /**
+   * Gives back a job this worker pulled but never started (a prefetched job no slot freed
+   * for in time, or one held when the worker stops): the server returns it to the queue for
+   * any worker. Once called the loop never runs the job — whether the server released it or
+   * found its claim already gone (cancelled, completed, requeued); either is a success.
+   * Throwing `ClaimLost` says the claim is gone (the job is dropped too); any other error
+   * leaves the claim possibly still held, so the loop keeps the job and runs it when a slot
+   * frees. Optional: without it the loop never prefetches.
+   */
+  release?(job: WorkerJob): Promise<void>;
   heartbeat(job: WorkerJob): Promise<JobStatusReply>;
   /**
    * Appends `text` to the job's log. `offset` is the UTF-8 byte count already stored before
@@ -70,6 +85,12 @@ export interface JobSource {
    * `fullPingIntervalMs`. Absent or false: every `main_loop` ping is sent.
    */
   readonly pullRefreshesPing?: boolean;
+}
+
+/** How the loop asks for a job (see `JobSource.pull`). */
+export interface PullOptions {
+  /** Every slot is busy: the job is wanted ahead of time, and may be released unstarted. */
+  prefetch?: boolean;
 }
 
 /** Where the loop reports what it cannot throw. */

@@ -46,6 +46,7 @@ export function startLoop(options: Partial<WorkerLoopOptions> = {}, source = new
   return {
     source,
     loop,
+    executor,
     logger,
     file: (name: string) => path.join(scratch, name),
     read: (name: string) => readFileSync(path.join(scratch, name), 'utf8'),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ExecutionResult } from '@millrace/executor';
-import type { JobSource, JobStatusReply, WorkerJob, WorkerPing } from '../index';
+import type { JobSource, JobStatusReply, PullOptions, WorkerJob, WorkerPing } from '../index';
 import { JobSourceError, JobSourceErrorCode } from '../index';
 
 interface LogCall {
@@ -9,10 +9,17 @@ interface LogCall {
   ok: boolean;
 }
 
+/** One call of `pull`: whether it was a prefetch, and the job it returned (null: none yet / none). */
+export interface PullCall {
+  prefetch: boolean;
+  jobId: string | null;
+}
+
 /**
  * An in-memory transport for the worker loop (a test double of the queue/broker, not a
  * database): a FIFO of jobs, offset-checked log storage, cancel flags, recorded pings, and
- * switches to make calls fail.
+ * switches to make calls fail. It can `release` a job (set `release` to undefined for a
+ * source that cannot) and tracks how many jobs are claimed at once.
  */
 export class MemoryJobSource implements JobSource {
   readonly queued: WorkerJob[] = [];
@@ -24,6 +31,15 @@ export class MemoryJobSource implements JobSource {
   readonly heartbeats = new Map<string, number>();
   readonly started = new Set<string>();
   pulls = 0;
+  /** Every pull, in call order. */
+  readonly pullCalls: PullCall[] = [];
+  /** Jobs handed out and neither completed nor released; and the most there ever were at once. */
+  readonly claimed = new Set<string>();
+  maxClaimed = 0;
+  /** Job ids passed to `release`, failed calls included. */
+  readonly releaseCalls: string[] = [];
+  /** A released job goes back to the head of the queue (false: as if another worker took it at once). */
+  requeueReleased = true;
   /** When each job was handed out, and when its outcome was acknowledged (ms, monotonic). */
   readonly pulledAt = new Map<string, number>();
   readonly completedAt = new Map<string, number>();
@@ -34,7 +50,7 @@ export class MemoryJobSource implements JobSource {
   /** Makes every report take this long, like a slow link to the broker. */
   completeDelayMs = 0;
   /** Failures to inject: how many of the next calls of each kind throw a transient error. */
-  readonly failNext = { pull: 0, appendLogs: 0, complete: 0, heartbeat: 0, ping: 0 };
+  readonly failNext = { pull: 0, appendLogs: 0, complete: 0, heartbeat: 0, ping: 0, release: 0 };
   private readonly cancels = new Map<string, { by: string; reason: string | null }>();
   private readonly replies = new Map<string, 'already-completed' | 'claim-lost'>();
   private waiter: (() => void) | null = null;
@@ -55,8 +71,18 @@ export class MemoryJobSource implements JobSource {
     this.replies.set(jobId, what);
   }
 
-  async pull(signal: AbortSignal): Promise<WorkerJob | null> {
+  /** Gives a handed-out job back (like the broker's `release_job`); undefined for a source that cannot. */
+  release?: (job: WorkerJob) => Promise<void> = async (job) => {
+    this.releaseCalls.push(job.id);
+    this.fail('release');
+    if (!this.claimed.delete(job.id)) return; // the claim was gone already: nothing to give back
+    if (this.requeueReleased) this.queued.unshift(job);
+  };
+
+  async pull(signal: AbortSignal, options?: PullOptions): Promise<WorkerJob | null> {
     this.pulls++;
+    const call: PullCall = { prefetch: options?.prefetch === true, jobId: null };
+    this.pullCalls.push(call);
     this.fail('pull');
     if (this.queued.length === 0) {
       // A short long-poll: wake on push, abort, or after a while with nothing.
@@ -74,8 +100,11 @@ export class MemoryJobSource implements JobSource {
     }
     const job = this.queued.shift() ?? null;
     if (job) {
+      call.jobId = job.id;
       this.started.add(job.id);
       this.pulledAt.set(job.id, performance.now());
+      this.claimed.add(job.id);
+      this.maxClaimed = Math.max(this.maxClaimed, this.claimed.size);
     }
     return job;
   }
@@ -108,6 +137,7 @@ export class MemoryJobSource implements JobSource {
     this.fail('complete');
     if (this.completeDelayMs > 0) await new Promise((r) => setTimeout(r, this.completeDelayMs));
     this.completed.set(job.id, outcome);
+    this.claimed.delete(job.id);
     this.completedAt.set(job.id, performance.now());
   }
 
