@@ -1,6 +1,6 @@
 import type { ClaimedJob, JobError, JobKind, JobView, ScriptLanguage } from './queue.types';
 
-/** A row of CLAIM_JOBS. */
+/** A row of the claim statement (claimJobsStatement). */
 export interface ClaimedJobRow {
   id: string;
   workspace_id: string;

@@ -22,7 +22,7 @@ import type {
 } from './queue.types';
 import { toPushColumns } from './new-job.validation';
 import { ASSIGN_WORKERS } from './sql/assign-workers.sql';
-import { CLAIM_JOBS } from './sql/claim-jobs.sql';
+import { claimJobsStatement } from './sql/claim-jobs.sql';
 import { COMPLETED_IN_WORKSPACE } from './sql/completed-in-workspace.sql';
 import { FINISH_JOBS } from './sql/finish-jobs.sql';
 import { FLAG_CANCEL } from './sql/flag-cancel.sql';
@@ -94,7 +94,7 @@ export class PgJobQueue {
     const tags = [...new Set(req.tags)].filter(isValidTag);
     const excluded = (req.excludeKinds ?? []).filter((k) => (JOB_KINDS as readonly string[]).includes(k));
     if (tags.length === 0) return [];
-    const { rows } = await this.pool.query<ClaimedJobRow>(CLAIM_JOBS, [tags, req.limit, excluded, req.worker]);
+    const { rows } = await this.pool.query<ClaimedJobRow>({ ...claimJobsStatement(req.limit, excluded), values: [tags, req.limit, req.worker] });
     return rows.map((row) => toClaimedJob(row, req.worker));
   }
 
