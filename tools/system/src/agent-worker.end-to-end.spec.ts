@@ -91,7 +91,9 @@ describe('agent worker through the broker (real processes)', () => {
   it('survives a broker SIGKILL mid-job: restarted on the same port, the result lands exactly once', async () => {
     const { agent } = startAgent(['sys-broker-crash']);
     const id = await push('sys-broker-crash', 'bash', 'echo before; sleep 3; echo after; echo \'{"ok": true}\'');
-    await eventually(async () => ((await queue.get('acme', id))?.running ? true : undefined), 'the job to start');
+    // The agent runs it once its first log line is stored. (A claimed job alone is not enough:
+    // a broker killed between its claim and its reply leaves the job to the zombie monitor.)
+    await eventually(async () => ((await queue.getLogs('acme', id))?.includes('before') ? true : undefined), 'the agent to run the job');
     const port = broker.port;
     await broker.stop('SIGKILL');
     // The agent keeps running the job and retries its heartbeats, logs and result meanwhile.
