@@ -1,6 +1,7 @@
-import { BadRequestException, HttpStatus, INestApplication, Logger, PayloadTooLargeException, UnauthorizedException, ValidationPipe } from '@nestjs/common';
+import { HttpStatus, INestApplication, Logger, UnauthorizedException, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { WorkerPing } from '@millrace/queue';
 import { createValidationPipe, toErrorResponse } from '@millrace/server-kit';
 import type { AgentIdentity } from '../auth/agent-identity';
 import { AgentTokenGuard } from '../auth/agent-token.guard';
@@ -11,8 +12,8 @@ import { PullService } from '../pull/pull.service';
 
 const UPDATE_PING = '/api/agent_workers/update_ping';
 const PULL_JOB = '/api/agent_workers/pull_job';
-/** An update_ping body is a few hundred bytes. */
-const PING_BODY_LIMIT = 16 * 1024;
+/** An update_ping body is a few hundred bytes; body-parser's errors map through toErrorResponse. */
+const parsePingBody = json({ limit: '16kb' });
 
 /**
  * The two calls every agent makes over and over — `update_ping` and `pull_job` (API.md,
@@ -48,7 +49,8 @@ export function mountAgentFastPath(app: INestApplication): void {
 /** 200, empty body, once the ping is queued for the next batched write. */
 async function updatePing(req: Request, res: Response, guard: AgentTokenGuard, pings: PingBatcher, pipe: ValidationPipe): Promise<void> {
   const agent = guard.identify(req);
-  const body = (await pipe.transform(await readJson(req, PING_BODY_LIMIT), { type: 'body', metatype: UpdatePingDto })) as UpdatePingDto;
+  await new Promise<void>((resolve, reject) => parsePingBody(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+  const body = (await pipe.transform(req.body, { type: 'body', metatype: UpdatePingDto })) as UpdatePingDto;
   pings.record(toWorkerPing(agent, body));
   res.statusCode = HttpStatus.OK;
   res.end();
@@ -74,12 +76,12 @@ async function pullJob(req: Request, res: Response, guard: AgentTokenGuard, pull
   }
 }
 
-export function toWorkerPing(agent: AgentIdentity, body: UpdatePingDto) {
+function toWorkerPing(agent: AgentIdentity, body: UpdatePingDto): WorkerPing {
   return {
     worker: agent.worker,
     workerInstance: body.worker_instance,
     workerGroup: agent.workerGroup,
-    kind: 'agent' as const,
+    kind: 'agent',
     tags: agent.tags,
     currentJobId: body.current_job_id ?? null,
     jobsExecuted: body.jobs_executed,
@@ -88,35 +90,6 @@ export function toWorkerPing(agent: AgentIdentity, body: UpdatePingDto) {
     ip: body.ip,
     occupancy: body.occupancy ?? null,
   };
-}
-
-/** The request body as JSON (`{}` when empty), refusing more than `limit` bytes. */
-function readJson(req: Request, limit: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new PayloadTooLargeException('request body is too large'));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('error', reject);
-    req.on('end', () => {
-      if (size > limit) return;
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') return resolve({});
-      try {
-        resolve(JSON.parse(text));
-      } catch (e) {
-        reject(new BadRequestException(`request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`));
-      }
-    });
-  });
 }
 
 function fail(res: Response, e: unknown, logger: Logger): void {

@@ -124,9 +124,8 @@ export class WaiterRegistry {
   /** Is an idle (not prefetching) agent with exactly these tags waiting? */
   hasIdleWaiter(tagsKey: string): boolean {
     const group = this.groups.get(tagsKey);
-    if (!group) return false;
-    for (const w of group.waiters) if (w.live && !w.prefetch) return true;
-    return false;
+    // live() puts idle agents first.
+    return group !== undefined && this.live(group, 1)[0]?.prefetch === false;
   }
 
   /** Ends the polls of agents whose token was just revoked. */
