@@ -41,17 +41,16 @@ export class WorkerLoop {
   private slotFreed: (() => void) | null = null;
   private executed = 0;
   private finishedBusyMs = 0;
-  /**
-   * Occupancy is reported over the time since the last ping the source accepted: a skipped
-   * or failed ping leaves this window open, so the next ping covers it.
-   */
-  private pingWindow = { atMs: 0, busyMs: 0 };
-  /** When the last ping was started, and the last one the source accepted (monotonic ms). */
+  private startedMs = 0;
+  /** When the last ping was started (monotonic ms): `job` pings are throttled on it. */
   private lastPingStartedMs = -Infinity;
-  private lastPingSentMs = -Infinity;
-  /** Pulls started so far; how many had started when the last accepted ping was sent. */
+  /**
+   * The last ping the source accepted, as measured when it was sent: busy slot time and pulls
+   * started by then. Occupancy is reported since it (a skipped or failed ping leaves the window
+   * open, so the next ping covers it), and a pull started after it stands in for a ping.
+   */
+  private accepted: { atMs: number; busyMs: number; pulls: number } | null = null;
   private pullsStarted = 0;
-  private pullsAtLastPing = 0;
   private pullInFlight = false;
   /** Prefetch is on: `prefetch` is 1 and the source can give a held job back. */
   private readonly prefetching: boolean;
@@ -90,7 +89,7 @@ export class WorkerLoop {
   start(): void {
     if (this.loopState !== 'new') throw new Error(`the worker loop cannot start: it is ${this.loopState}`);
     this.loopState = 'running';
-    this.pingWindow = { atMs: this.clock.monotonicMs(), busyMs: 0 };
+    this.startedMs = this.clock.monotonicMs();
     this.pingLoop = this.runPingLoop();
     this.mainLoop = this.runMainLoop();
   }
@@ -334,9 +333,10 @@ export class WorkerLoop {
    * was accepted yet): then a real one is due.
    */
   private pullStandsInForPing(): boolean {
-    if (!this.source.pullRefreshesPing) return false;
-    if (this.clock.monotonicMs() - this.lastPingSentMs >= this.settings.fullPingIntervalMs) return false;
-    return this.pullInFlight || this.pullsStarted > this.pullsAtLastPing;
+    const last = this.accepted;
+    if (!this.source.pullRefreshesPing || !last) return false;
+    if (this.clock.monotonicMs() - last.atMs >= this.settings.fullPingIntervalMs) return false;
+    return this.pullInFlight || this.pullsStarted > last.pulls;
   }
 
   /** Never rejects: a failed ping is only logged (the next one comes soon). */
@@ -374,17 +374,16 @@ export class WorkerLoop {
 
   /** Share of slot time busy since the last accepted ping, 0..1. */
   private occupancySinceLastPing(now: number, busyMs: number): number {
-    const elapsed = now - this.pingWindow.atMs;
-    const share = elapsed > 0 ? (busyMs - this.pingWindow.busyMs) / (elapsed * this.settings.concurrency) : 0;
+    const since = this.accepted ?? { atMs: this.startedMs, busyMs: 0 };
+    const elapsed = now - since.atMs;
+    const share = elapsed > 0 ? (busyMs - since.busyMs) / (elapsed * this.settings.concurrency) : 0;
     return Math.min(1, Math.max(0, share));
   }
 
   /** The source took a ping measured at `atMs`. Pings may overlap (a job ping during a main_loop one): the latest wins. */
-  private pingAccepted(atMs: number, busyMs: number, pullsStarted: number): void {
-    if (atMs < this.lastPingSentMs) return;
-    this.lastPingSentMs = atMs;
-    this.pingWindow = { atMs, busyMs };
-    this.pullsAtLastPing = pullsStarted;
+  private pingAccepted(atMs: number, busyMs: number, pulls: number): void {
+    if (this.accepted && atMs < this.accepted.atMs) return;
+    this.accepted = { atMs, busyMs, pulls };
   }
 
   private fatal(err: Error): void {
