@@ -28,8 +28,8 @@ WITH input AS (
   ORDER BY i.ord
   RETURNING id, seq, workspace_id, kind, tag, priority, scheduled_for
 ), queued AS (
-  INSERT INTO job_queue (id, seq, workspace_id, kind, tag, priority, scheduled_for, notify_completion)
-  SELECT j.id, j.seq, j.workspace_id, j.kind, j.tag, j.priority, j.scheduled_for, i.notify_completion
+  INSERT INTO job_queue (id, seq, workspace_id, kind, tag, priority, scheduled_for, parent_job, notify_completion)
+  SELECT j.id, j.seq, j.workspace_id, j.kind, j.tag, j.priority, j.scheduled_for, i.parent_job, i.notify_completion
   FROM jobs j JOIN input i ON i.id = j.id
 ), notified AS (
   SELECT pg_notify($18, string_agg(t.tag, ','))
