@@ -47,8 +47,9 @@ describe('claim order and eligibility', () => {
 
   it('returns what a worker needs and a fresh claim per job', async () => {
     const parent = '11111111-1111-4111-8111-111111111111';
+    const scheduledFor = new Date(Date.now() - 61_234);
     const id = await queue.push(
-      newJob({ tag: 'payload', kind: 'flowstep', language: 'python3', content: 'def main(): pass', lock: 'x==1', args: { a: [1] }, timeoutS: 30, parentJob: parent, rootJob: parent, flowStepId: 'a', path: 'f/x/y' }),
+      newJob({ tag: 'payload', kind: 'flowstep', language: 'python3', content: 'def main(): pass', lock: 'x==1', args: { a: [1] }, timeoutS: 30, parentJob: parent, rootJob: parent, flowStepId: 'a', path: 'f/x/y', scheduledFor }),
     );
     const [job] = await queue.claim({ worker: 'payload-worker', tags: ['payload'], limit: 1 });
     expect(job).toMatchObject({
@@ -69,9 +70,12 @@ describe('claim order and eligibility', () => {
       restarts: 0,
     });
     expect(job!.claimId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(job!.startedAt).toBeInstanceOf(Date);
     const view = await queue.get('acme', id);
     expect(view).toMatchObject({ type: 'QueuedJob', running: true, worker: 'payload-worker' });
+    // The claim sends timestamps as epoch milliseconds: the same instants the view reads.
+    expect(job!.scheduledFor.getTime()).toBe(scheduledFor.getTime());
+    expect([job!.createdAt, job!.startedAt].map((d) => d.getTime())).toEqual([view!.createdAt.getTime(), view!.startedAt!.getTime()]);
+    expect(job!.startedAt.getTime()).toBeGreaterThanOrEqual(job!.createdAt.getTime());
   });
 
   it('never hands out a kind the worker excludes', async () => {

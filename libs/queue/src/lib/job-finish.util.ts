@@ -56,20 +56,42 @@ function errorJson(error: JobError | null | undefined, success: boolean): string
   return toStorableJsonText(normalized);
 }
 
-/** The parameters of FINISH_JOBS for a batch whose job ids are distinct. */
+/** One element of FINISH_JOBS's JSON input; an absent key is SQL NULL. */
+interface FinishInput {
+  id: string;
+  claim_id?: string;
+  success: boolean;
+  result?: string;
+  error?: string;
+  duration_ms?: number;
+  mem_peak?: number;
+  canceled_by?: string;
+  canceled_reason?: string;
+  worker?: string;
+}
+
+/**
+ * The parameters of FINISH_JOBS for a batch whose job ids are distinct. Only the keys that
+ * hold something are written (a JSON `null` result is stored as SQL NULL, read back the same):
+ * a plain success is three keys instead of ten, half the bytes to build, send and parse.
+ */
 export function toFinishParams(items: readonly JobFinish[]): unknown[] {
-  const rows = items.map((i) => ({
-    id: i.jobId,
-    claim_id: i.claimId,
-    success: i.success,
-    result: toStorableJsonText(i.result),
-    error: errorJson(i.error, i.success),
-    duration_ms: count(i.durationMs),
-    mem_peak: count(i.memPeak),
-    canceled_by: i.canceledBy ?? null,
-    canceled_reason: i.canceledReason ?? null,
-    worker: typeof i.worker === 'string' && i.worker !== '' ? i.worker : null,
-  }));
+  const rows = items.map((i) => {
+    const row: FinishInput = { id: i.jobId, success: i.success };
+    if (i.claimId !== null) row.claim_id = i.claimId;
+    const result = toStorableJsonText(i.result);
+    if (result !== null && result !== 'null') row.result = result;
+    const error = errorJson(i.error, i.success);
+    if (error !== null) row.error = error;
+    const durationMs = count(i.durationMs);
+    if (durationMs !== null) row.duration_ms = durationMs;
+    const memPeak = count(i.memPeak);
+    if (memPeak !== null) row.mem_peak = memPeak;
+    if (i.canceledBy) row.canceled_by = i.canceledBy;
+    if (i.canceledReason) row.canceled_reason = i.canceledReason;
+    if (typeof i.worker === 'string' && i.worker !== '') row.worker = i.worker;
+    return row;
+  });
   return [JSON.stringify(rows), JOB_COMPLETED_CHANNEL];
 }
 

@@ -17,10 +17,11 @@ export interface ClaimedJobRow {
   root_job: string | null;
   flow_step_id: string | null;
   created_by: string;
-  created_at: Date;
-  scheduled_for: Date;
+  /** Epoch milliseconds (see claim-jobs.sql.ts). */
+  created_at_ms: number;
+  scheduled_for_ms: number;
   claim_id: string;
-  started_at: Date;
+  started_at_ms: number;
   restarts: number;
 }
 
@@ -54,6 +55,16 @@ export interface JobViewRow {
   restarts: number;
 }
 
+/**
+ * A Date from epoch milliseconds as the claim returns them (`date_part('epoch', t) * 1000`):
+ * the stored instant is a whole number of microseconds, and the float is within 0.4 µs of it
+ * until about 2100, so adding half a microsecond before flooring gives exactly the
+ * millisecond node-postgres's own parser gives (it truncates the microseconds).
+ */
+function fromEpochMs(ms: number): Date {
+  return new Date(Math.floor(ms + 0.0005));
+}
+
 export function toClaimedJob(row: ClaimedJobRow, worker: string): ClaimedJob {
   return {
     id: row.id,
@@ -71,11 +82,11 @@ export function toClaimedJob(row: ClaimedJobRow, worker: string): ClaimedJob {
     rootJob: row.root_job,
     flowStepId: row.flow_step_id,
     createdBy: row.created_by,
-    createdAt: row.created_at,
-    scheduledFor: row.scheduled_for,
+    createdAt: fromEpochMs(row.created_at_ms),
+    scheduledFor: fromEpochMs(row.scheduled_for_ms),
     claimId: row.claim_id,
     worker,
-    startedAt: row.started_at,
+    startedAt: fromEpochMs(row.started_at_ms),
     restarts: row.restarts,
   };
 }

@@ -24,7 +24,7 @@ import { toPushColumns } from './new-job.validation';
 import { ASSIGN_WORKERS } from './sql/assign-workers.sql';
 import { claimJobsStatement } from './sql/claim-jobs.sql';
 import { COMPLETED_IN_WORKSPACE } from './sql/completed-in-workspace.sql';
-import { FINISH_JOBS } from './sql/finish-jobs.sql';
+import { FINISH_JOBS, FINISH_JOBS_COUNT } from './sql/finish-jobs.sql';
 import { FLAG_CANCEL } from './sql/flag-cancel.sql';
 import { HEARTBEAT } from './sql/heartbeat.sql';
 import { JOB_STATE } from './sql/job-state.sql';
@@ -146,8 +146,7 @@ export class PgJobQueue {
   async complete(jobId: string, claimId: string, outcome: JobOutcome): Promise<{ repeated: boolean }> {
     if (!isUuid(jobId)) throw notFound(String(jobId));
     if (!isUuid(claimId)) throw staleClaim(jobId);
-    const finished = await this.finish([outcomeToFinish(jobId, claimId, outcome)]);
-    if (finished.length === 1) return { repeated: false };
+    if ((await this.finishCount([outcomeToFinish(jobId, claimId, outcome)])) === 1) return { repeated: false };
     const state = await this.state(jobId);
     if (state?.completed && sameId(state.completed_claim_id, claimId)) return { repeated: true };
     throw state ? staleClaim(jobId) : notFound(jobId);
@@ -166,7 +165,7 @@ export class PgJobQueue {
       seen.add(key);
       finishes.push(outcomeToFinish(item.jobId, item.claimId, item.outcome));
     }
-    return (await this.finish(finishes)).length;
+    return this.finishCount(finishes);
   }
 
   /**
@@ -255,6 +254,14 @@ export class PgJobQueue {
     const finished = await this.finishIn(db, items);
     await this.runHooks(finished);
     return finished;
+  }
+
+  /** Like finish, for callers who need only how many completed: no rows back unless a hook needs them. */
+  private async finishCount(items: readonly JobFinish[]): Promise<number> {
+    if (this.hooks.size > 0) return (await this.finish(items)).length;
+    if (items.length === 0) return 0;
+    const { rows } = await this.pool.query<{ finished: number }>({ ...FINISH_JOBS_COUNT, values: toFinishParams(items) });
+    return rows[0]?.finished ?? 0;
   }
 
   /** FINISH_JOBS without hooks: for callers inside a transaction, who run them after commit. */
