@@ -55,6 +55,8 @@ const { values: v } = parseArgs({
     logs: { type: 'boolean', default: false },
     // Diagnostics: node flags for the broker (e.g. --trace-gc) and a file for its output.
     'broker-node-args': { type: 'string' },
+    // Extra node flags for the comparison's two workers (e.g. "--cpu-prof --cpu-prof-dir=/tmp/w").
+    'compare-node-args': { type: 'string' },
     'broker-output': { type: 'string' },
     dist: { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -209,7 +211,7 @@ try {
   let compare;
   if (!v['skip-compare']) {
     log('comparing one agent-worker with one normal-worker...');
-    compare = await compareWorkers({ scripts, databaseUrl: dbUrl, brokerUrl: `http://127.0.0.1:${brokerPort}`, privateKeyPem: privateKey, jobs: o.compareJobs, rounds: o.compareRounds, pusher, log });
+    compare = await compareWorkers({ scripts, databaseUrl: dbUrl, brokerUrl: `http://127.0.0.1:${brokerPort}`, brokerPid: broker.pid, privateKeyPem: privateKey, jobs: o.compareJobs, rounds: o.compareRounds, pusher, log, nodeArgs: v['compare-node-args']?.split(/\s+/).filter(Boolean) });
   }
 
   const report = {

@@ -1,8 +1,9 @@
-import { agentHeaders, agentToken, bootBroker, BrokerHarness } from '../testing/agent-broker.fixture';
+import { AgentJobsController } from '../jobs/agent-jobs.controller';
+import { agentHeaders, agentToken, bootBroker, BrokerHarness, newJob } from '../testing/agent-broker.fixture';
 
 const ping = { ping_type: 'main_loop', version: '0.1.0', worker_instance: 'inst-1', ip: '10.0.0.7', memory_bytes: 1024, jobs_executed: 3 };
 
-describe('update_ping and pull_job outside the Nest pipeline: same checks, same error shape', () => {
+describe('update_ping, pull_job and send_result outside the Nest pipeline: same checks, same error shape', () => {
   let h: BrokerHarness;
   let token: string;
 
@@ -34,6 +35,38 @@ describe('update_ping and pull_job outside the Nest pipeline: same checks, same 
     const res = await h.http.post('/api/agent_workers/update_ping').send('not json').expect(401);
     expect(res.body.error.code).toBe('unauthorized');
   });
+
+  it('answers send_result itself, with the job routes’ checks and errors', async () => {
+    const viaNest = jest.spyOn(AgentJobsController.prototype, 'sendResult');
+    const id = await h.queue.push(newJob('fast'));
+    const pulled = await post('/api/agent_workers/pull_job?wait_s=0').expect(200);
+    const send = (body: object, jobToken: string = pulled.body.job_token, path = `/api/w/acme/agent_workers/send_result/${id}`) =>
+      post(path).set('X-Job-Token', jobToken).send(body);
+
+    const missing = await send({ result: 1, duration_ms: 3 }).expect(400);
+    expect(missing.body.error.message).toMatch(/success/);
+    expect((await send({ success: true, duration_ms: 3 }, 'not-a-token').expect(401)).body.error.message).toMatch(/job token refused/);
+    expect((await send({ success: true, duration_ms: 3 }, pulled.body.job_token, '/api/w/acme/agent_workers/send_result/%E0%A4%A').expect(400)).body.error.code).toBe('bad_request');
+    expect((await send({ success: true, duration_ms: 3 }, pulled.body.job_token, `/api/w/other-ws/agent_workers/send_result/${id}`).expect(404)).body.error.code).toBe('not_found');
+    await send({ success: true, result: { n: 1 }, duration_ms: 3 }).expect(200, { repeated: false });
+    await send({ success: true, result: { n: 2 }, duration_ms: 4 }).expect(200, { repeated: true });
+    expect(await h.queue.get('acme', id)).toMatchObject({ type: 'CompletedJob', success: true, result: { n: 1 }, durationMs: 3, worker: 'ag-fast-f1' });
+
+    // A claim that no longer holds the job: the queue's 409, shaped as QueueErrorFilter shapes it.
+    const requeued = await h.queue.push(newJob('fast'));
+    const first = await post('/api/agent_workers/pull_job?wait_s=0').expect(200);
+    expect(first.body.job.id).toBe(requeued);
+    await h.queue.release([{ jobId: requeued, claimId: await claimOf(requeued) }]);
+    const stale = await send({ success: true, duration_ms: 1 }, first.body.job_token, `/api/w/acme/agent_workers/send_result/${requeued}`).expect(409);
+    expect(stale.body.error.code).toBe('stale_claim');
+    expect(viaNest).not.toHaveBeenCalled();
+    viaNest.mockRestore();
+  });
+
+  async function claimOf(jobId: string): Promise<string> {
+    const { rows } = await h.pool.query<{ claim_id: string }>('SELECT claim_id FROM job_queue WHERE id = $1', [jobId]);
+    return rows[0]!.claim_id;
+  }
 
   it('leaves other methods and routes to Nest', async () => {
     await h.http.get('/api/agent_workers/update_ping').set(agentHeaders(token, 'f1')).expect(404);

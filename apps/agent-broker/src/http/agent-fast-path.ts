@@ -1,10 +1,15 @@
-import { HttpStatus, INestApplication, Logger, UnauthorizedException, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, HttpStatus, INestApplication, Logger, UnauthorizedException, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { WorkerPing } from '@millrace/queue';
+import { QueueError, type WorkerPing } from '@millrace/queue';
 import { createValidationPipe, toErrorResponse } from '@millrace/server-kit';
 import type { AgentIdentity } from '../auth/agent-identity';
 import { AgentTokenGuard } from '../auth/agent-token.guard';
+import { jobGrantFor } from '../auth/job-token.guard';
+import { JobTokenService } from '../auth/job-token.service';
+import { AgentJobsService } from '../jobs/agent-jobs.service';
+import { SendResultDto } from '../jobs/dto/send-result.dto';
+import { queueErrorResponse } from '../jobs/queue-error.filter';
 import { UpdatePingDto } from '../pings/dto/update-ping.dto';
 import { PingBatcher } from '../pings/ping-batcher.service';
 import { PullJobQuery } from '../pull/dto/pull-job.query';
@@ -12,22 +17,30 @@ import { PullService } from '../pull/pull.service';
 
 const UPDATE_PING = '/api/agent_workers/update_ping';
 const PULL_JOB = '/api/agent_workers/pull_job';
+/** `/api/w/{ws}/agent_workers/send_result/{id}`: the segments are checked by jobGrantFor. */
+const SEND_RESULT = /^\/api\/w\/([^/]+)\/agent_workers\/send_result\/([^/]+)$/;
 /** An update_ping body is a few hundred bytes; body-parser's errors map through toErrorResponse. */
 const parsePingBody = json({ limit: '16kb' });
+/** The same bound as the app's body parser (main.ts): a result may be large. */
+const parseResultBody = json({ limit: '10mb' });
 
 /**
- * The two calls every agent makes over and over — `update_ping` and `pull_job` (API.md,
- * docs/api-notes.md) — answered by one middleware mounted before Express's router, the body
- * parsers and Nest's route pipeline, which cost about 300 µs of CPU per call on the benchmark
- * machine (3,300 pings/s saturated a core; see docs/benchmarks.md). The checks are the ones
- * every other broker route gets: AgentTokenGuard's identify (token, revocation, suffix), the
- * app's ValidationPipe on the same DTOs, the same error body; no access log line (these two
- * are thousands a second; delivered jobs are logged). Every other request goes on to Nest.
+ * The calls every agent makes over and over — `update_ping` and `pull_job` (API.md,
+ * docs/api-notes.md), and `send_result` once per job — answered by one middleware mounted
+ * before Express's router, the body parsers and Nest's route pipeline, which cost about
+ * 300 µs of CPU per call on the benchmark machine (3,300 pings/s saturated a core; see
+ * docs/benchmarks.md). The checks are the ones the Nest routes make: AgentTokenGuard's
+ * identify (token, revocation, suffix), jobGrantFor (the job token, as JobTokenGuard), the
+ * app's ValidationPipe on the same DTOs, the same error bodies (QueueErrors as
+ * QueueErrorFilter maps them); no access log line (delivered jobs and results are logged
+ * instead). Every other request goes on to Nest.
  */
 export function agentFastPath(app: INestApplication): RequestHandler {
   const guard = app.get(AgentTokenGuard);
   const pings = app.get(PingBatcher);
   const pull = app.get(PullService);
+  const tokens = app.get(JobTokenService);
+  const jobs = app.get(AgentJobsService);
   const pipe = createValidationPipe();
   const logger = new Logger('AgentAPI');
 
@@ -37,6 +50,8 @@ export function agentFastPath(app: INestApplication): RequestHandler {
     const path = q === -1 ? req.url : req.url.slice(0, q);
     if (path === UPDATE_PING) return void updatePing(req, res, guard, pings, pipe).catch((e: unknown) => fail(res, e, logger));
     if (path === PULL_JOB) return void pullJob(req, res, guard, pull, pipe, logger).catch((e: unknown) => fail(res, e, logger));
+    const result = SEND_RESULT.exec(path);
+    if (result) return void sendResult(req, res, result, { guard, tokens, jobs, pipe, logger }).catch((e: unknown) => fail(res, e, logger));
     return next();
   };
 }
@@ -76,6 +91,34 @@ async function pullJob(req: Request, res: Response, guard: AgentTokenGuard, pull
   }
 }
 
+interface JobRouteDeps {
+  guard: AgentTokenGuard;
+  tokens: JobTokenService;
+  jobs: AgentJobsService;
+  pipe: ValidationPipe;
+  logger: Logger;
+}
+
+/** 200 `{repeated}`, as AgentJobsController.sendResult. */
+async function sendResult(req: Request, res: Response, [, ws, id]: RegExpExecArray, d: JobRouteDeps): Promise<void> {
+  const agent = d.guard.identify(req);
+  // Express decodes route parameters; so does this (a bad escape is a 400, as there).
+  const grant = jobGrantFor(d.tokens, { headers: req.headers, agent }, decodeParam(id ?? ''), decodeParam(ws ?? ''));
+  await new Promise<void>((resolve, reject) => parseResultBody(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+  const body = (await d.pipe.transform(req.body, { type: 'body', metatype: SendResultDto })) as SendResultDto;
+  const reply = await d.jobs.sendResult(grant, body);
+  res.status(HttpStatus.OK).json(reply);
+  if (!reply.repeated) d.logger.log(`job ${grant.jobId} (claim ${grant.claimId}) ${body.success ? 'succeeded' : 'failed'} on ${agent.worker}`);
+}
+
+function decodeParam(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new BadRequestException(`${JSON.stringify(segment)} is not a valid URL path segment`);
+  }
+}
+
 function toWorkerPing(agent: AgentIdentity, body: UpdatePingDto): WorkerPing {
   return {
     worker: agent.worker,
@@ -93,6 +136,11 @@ function toWorkerPing(agent: AgentIdentity, body: UpdatePingDto): WorkerPing {
 }
 
 function fail(res: Response, e: unknown, logger: Logger): void {
+  if (e instanceof QueueError) {
+    const { status, body } = queueErrorResponse(e);
+    if (!res.headersSent && !res.destroyed) res.status(status).json(body);
+    return;
+  }
   const { status, body, unexpected } = toErrorResponse(e);
   if (unexpected) logger.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
   if (res.headersSent || res.destroyed) return;

@@ -20,16 +20,21 @@ function statusOf(code: QueueErrorCode): number {
 export type QueueErrorBody = ErrorBody & { error: { offset?: number } };
 
 /**
- * Maps the queue's typed errors: stale or foreign claim → 409 `stale_claim`; log gap → 409
- * `log_offset_gap` with the server's `offset`; unknown job → 404.
+ * Maps the queue's typed errors (for QueueErrorFilter and the agent fast path): stale or
+ * foreign claim → 409 `stale_claim`; log gap → 409 `log_offset_gap` with the server's
+ * `offset`; unknown job → 404.
  */
+export function queueErrorResponse(e: QueueError): { status: number; body: QueueErrorBody } {
+  const status = statusOf(e.code);
+  const body: QueueErrorBody = errorBody(status, e.message, e.code);
+  if (e.code === QueueErrorCode.LogOffsetGap && e.serverOffset !== undefined) body.error.offset = e.serverOffset;
+  return { status, body };
+}
+
 @Catch(QueueError)
 export class QueueErrorFilter implements ExceptionFilter {
   catch(e: QueueError, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    const status = statusOf(e.code);
-    const body: QueueErrorBody = errorBody(status, e.message, e.code);
-    if (e.code === QueueErrorCode.LogOffsetGap && e.serverOffset !== undefined) body.error.offset = e.serverOffset;
-    res.status(status).json(body);
+    const { status, body } = queueErrorResponse(e);
+    host.switchToHttp().getResponse<Response>().status(status).json(body);
   }
 }

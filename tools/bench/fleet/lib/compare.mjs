@@ -2,6 +2,7 @@
 // normal-worker (PostgreSQL directly) on the same trivial bash jobs (`true`), one after the
 // other, same count, each worker at its default concurrency (1). Jobs/s is measured on the
 // database's clock: first job's created_at to last job's completed_at.
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { freePort } from '../../../lib/embedded-pg.mjs';
 import { startApp } from './apps.mjs';
@@ -19,8 +20,37 @@ async function waitFor(probe, what, timeoutMs) {
   }
 }
 
+/**
+ * CPU seconds used so far (user + system, from /proc; Linux only, else null) by each named
+ * group of processes: the workers' own include their reaped children (the jobs' processes).
+ */
+function cpuSeconds(groups) {
+  const ticks = (pid, withChildren) => {
+    try {
+      // Fields after the command name: state is 3rd; utime 14, stime 15, cutime 16, cstime 17.
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
+    } catch {
+      return 0;
+    }
+  };
+  const out = {};
+  for (const [name, { pids, withChildren }] of Object.entries(groups)) out[name] = pids().reduce((sum, pid) => sum + ticks(pid, withChildren), 0) / 100;
+  return out;
+}
+
+/** Every PostgreSQL process of the machine (the benchmark's server is the busy one). */
+function postgresPids() {
+  try {
+    return readdirSync('/proc').filter((d) => /^\d+$/.test(d) && readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres');
+  } catch {
+    return [];
+  }
+}
+
 /** Pushes `n` jobs in one pushMany and waits (bounded) until all are completed. */
-async function measure(db, pusher, tag, n, timeoutMs) {
+async function measure(db, pusher, tag, n, timeoutMs, cpuGroups) {
+  const cpuBefore = cpuSeconds(cpuGroups);
   const { ids } = await pusher.call({ cmd: 'many', tag, n, phase: `compare-${tag}` });
   const count = async () => (await db.query('SELECT count(*)::int AS n FROM job_completed WHERE id = ANY($1::uuid[])', [ids])).rows[0].n;
   const deadline = Date.now() + timeoutMs;
@@ -32,24 +62,31 @@ async function measure(db, pusher, tag, n, timeoutMs) {
     [ids],
   );
   const r = rows[0];
+  const cpuAfter = cpuSeconds(cpuGroups);
+  // CPU milliseconds per job, per process group, over the round (100 Hz ticks: about ±0.03 ms
+  // per job on 300 jobs).
+  const cpuMsPerJob = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, ((cpuAfter[k] - cpuBefore[k]) * 1000) / n]));
   // Where a job's time goes, on the database clock: claim -> completed (run + report) and
   // previous completed -> this claim (the worker fetching its next job).
   const split = await db.query(
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM completed_at - started_at) * 1000) AS run_ms,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS exec_ms,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM started_at - prev) * 1000) AS gap_ms
-       FROM (SELECT started_at, completed_at, lag(completed_at) OVER (ORDER BY started_at) AS prev
+       FROM (SELECT started_at, completed_at, duration_ms, lag(completed_at) OVER (ORDER BY started_at) AS prev
                FROM job_completed WHERE id = ANY($1::uuid[])) t`,
     [ids],
   );
   const runMs = Number(split.rows[0].run_ms);
   const gapMs = Number(split.rows[0].gap_ms);
-  return { n, done: r.done, ok: r.ok, spanMs: Number(r.span_ms), jobsPerSec: r.done === n ? n / (Number(r.span_ms) / 1000) : NaN, runMs, gapMs };
+  // The job's process alone, as the worker timed it (spawn to exit).
+  const execMs = Number(split.rows[0].exec_ms);
+  return { n, done: r.done, ok: r.ok, spanMs: Number(r.span_ms), jobsPerSec: r.done === n ? n / (Number(r.span_ms) / 1000) : NaN, runMs, gapMs, execMs, cpuMsPerJob };
 }
 
 /**
  * @returns {{ skipped?: string, rounds?: Array<{worker, jobsPerSec, ...}> }}
  */
-export async function compareWorkers({ scripts, databaseUrl, brokerUrl, privateKeyPem, jobs, rounds, pusher, log }) {
+export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPid, privateKeyPem, jobs, rounds, pusher, log, nodeArgs = [] }) {
   if (scripts.normalWorker instanceof Error) return { skipped: scripts.normalWorker.message };
   const db = new pg.Client({ connectionString: databaseUrl, application_name: 'fleet-bench-compare' });
   await db.connect();
@@ -57,11 +94,11 @@ export async function compareWorkers({ scripts, databaseUrl, brokerUrl, privateK
   try {
     const token = agentTokenMinter(privateKeyPem)({ workerGroup: 'bench', tags: ['agent-bench'] });
     const agentPort = await freePort();
-    const agent = startApp('agent-worker', scripts.agentWorker, { AGENT_TOKEN: token, BASE_INTERNAL_URL: brokerUrl, PULL_WAIT_S: '25', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(agentPort), LOG_LEVEL: 'warn' }, agentPort);
+    const agent = startApp('agent-worker', scripts.agentWorker, { AGENT_TOKEN: token, BASE_INTERNAL_URL: brokerUrl, PULL_WAIT_S: '25', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(agentPort), LOG_LEVEL: 'warn', ...(process.env.BENCH_AGENT_PREFETCH ? { PREFETCH: process.env.BENCH_AGENT_PREFETCH } : {}) }, agentPort, { nodeArgs });
     apps.push(agent);
     const normalPort = await freePort();
     // No worker_group_config row for this group: the default tags, which include `bash`.
-    const normal = startApp('normal-worker', scripts.normalWorker, { DATABASE_URL: databaseUrl, WORKER_GROUP: 'bench', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(normalPort), LOG_LEVEL: 'warn', BASE_INTERNAL_URL: brokerUrl }, normalPort);
+    const normal = startApp('normal-worker', scripts.normalWorker, { DATABASE_URL: databaseUrl, WORKER_GROUP: 'bench', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(normalPort), LOG_LEVEL: 'warn', BASE_INTERNAL_URL: brokerUrl }, normalPort, { nodeArgs });
     apps.push(normal);
     try {
       await Promise.all([agent.ready(60_000), normal.ready(60_000)]);
@@ -77,14 +114,20 @@ export async function compareWorkers({ scripts, databaseUrl, brokerUrl, privateK
       return { skipped: `${e.message}\nagent-worker: ${agent.output.slice(-1500)}\nnormal-worker: ${normal.output.slice(-1500)}` };
     }
     await sleep(500);
+    const cpuGroups = {
+      agent: { pids: () => [agent.pid], withChildren: true },
+      normal: { pids: () => [normal.pid], withChildren: true },
+      broker: { pids: () => (brokerPid ? [brokerPid] : []), withChildren: false },
+      postgres: { pids: postgresPids, withChildren: false },
+    };
     const out = [];
     for (let round = 0; round < rounds; round++) {
       // Alternate which goes first, so a slow patch of the shared machine hits both.
       const order = round % 2 === 0 ? ['agent', 'normal'] : ['normal', 'agent'];
       for (const worker of order) {
-        const r = await measure(db, pusher, worker === 'agent' ? 'agent-bench' : 'bash', jobs, 120_000);
+        const r = await measure(db, pusher, worker === 'agent' ? 'agent-bench' : 'bash', jobs, 120_000, cpuGroups);
         out.push({ round, worker, ...r });
-        log(`compare round ${round + 1}/${rounds} ${worker}-worker: ${r.done}/${r.n} done (${r.ok} ok) in ${r.spanMs.toFixed(0)} ms = ${r.jobsPerSec.toFixed(1)} jobs/s; per job (medians) claim -> completed ${r.runMs.toFixed(1)} ms, completed -> next claim ${r.gapMs.toFixed(1)} ms`);
+        log(`compare round ${round + 1}/${rounds} ${worker}-worker: ${r.done}/${r.n} done (${r.ok} ok) in ${r.spanMs.toFixed(0)} ms = ${r.jobsPerSec.toFixed(1)} jobs/s; per job (medians) claim -> completed ${r.runMs.toFixed(1)} ms, completed -> next claim ${r.gapMs.toFixed(1)} ms, process ${r.execMs.toFixed(1)} ms; CPU per job ${Object.entries(r.cpuMsPerJob).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')} ms`);
         if (r.done < r.n) {
           return { rounds: out, skipped: `the ${worker}-worker completed only ${r.done} of ${r.n} jobs in 120 s\n${(worker === 'agent' ? agent : normal).output.slice(-2000)}` };
         }
