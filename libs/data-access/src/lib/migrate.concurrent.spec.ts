@@ -1,27 +1,17 @@
 import 'reflect-metadata';
 import { testAdminUrl, withDatabase } from '@millrace/testing';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, MIGRATIONS_TABLE } from './data-source.options';
 import { runMigrationsWithLock } from './migrate';
+import { withAdminClient } from './migrate.test-util';
 import { MIGRATIONS } from './migrations';
-
-async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: testAdminUrl() });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 describe('migrations at start', () => {
   const db = `millrace_mig_${randomBytes(4).toString('hex')}`;
 
-  beforeAll(() => admin((c) => c.query(`CREATE DATABASE ${db}`)));
-  afterAll(() => admin((c) => c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`)));
+  beforeAll(() => withAdminClient((c) => c.query(`CREATE DATABASE ${db}`)));
+  afterAll(() => withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`)));
 
   it('are applied exactly once when several replicas start together', async () => {
     const url = withDatabase(testAdminUrl(), db);

@@ -1,33 +1,23 @@
 import 'reflect-metadata';
 import { testAdminUrl, withDatabase } from '@millrace/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './data-source.options';
 import { runMigrationsWithLock } from './migrate';
+import { withAdminClient } from './migrate.test-util';
 import { MIGRATIONS } from './migrations';
 import { QueueParentJob1764377000000 } from './migrations/1764377000000-QueueParentJob';
-
-async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: testAdminUrl() });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 describe('upgrading a database with queued jobs', () => {
   const db = `millrace_upg_${randomBytes(4).toString('hex')}`;
   const url = () => withDatabase(testAdminUrl(), db);
 
-  beforeAll(() => admin((c) => c.query(`CREATE DATABASE ${db}`)));
-  afterAll(() => admin((c) => c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`)));
+  beforeAll(() => withAdminClient((c) => c.query(`CREATE DATABASE ${db}`)));
+  afterAll(() => withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`)));
 
   it('QueueParentJob copies each queued job’s parent into its queue row', async () => {
     const before = MIGRATIONS.slice(0, MIGRATIONS.indexOf(QueueParentJob1764377000000));
-    const old = await new DataSource({ ...buildDataSourceOptions({ url: url(), poolMax: 2 }), migrations: before }).initialize();
+    const old = await new DataSource({ ...buildDataSourceOptions({ url: url(), poolMax: 2, applicationName: 'upgrade-test' }), migrations: before }).initialize();
     const parent = randomUUID();
     const [child, orphan] = [randomUUID(), randomUUID()];
     try {
@@ -44,7 +34,7 @@ describe('upgrading a database with queued jobs', () => {
       await old.destroy();
     }
 
-    const current = await new DataSource(buildDataSourceOptions({ url: url(), poolMax: 2 })).initialize();
+    const current = await new DataSource(buildDataSourceOptions({ url: url(), poolMax: 2, applicationName: 'upgrade-test' })).initialize();
     try {
       const applied = await runMigrationsWithLock(current);
       expect(applied.map((m) => m.name)).toEqual(['QueueParentJob1764377000000']);
