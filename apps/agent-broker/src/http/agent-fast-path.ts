@@ -99,7 +99,7 @@ interface JobRouteDeps {
   logger: Logger;
 }
 
-/** 200 `{repeated}`, as AgentJobsController.sendResult. */
+/** 200 `{repeated}`: true when this claim had already completed the job (first outcome kept). */
 async function sendResult(req: Request, res: Response, [, ws, id]: RegExpExecArray, d: JobRouteDeps): Promise<void> {
   const agent = d.guard.identify(req);
   // Express decodes route parameters; so does this (a bad escape is a 400, as there).

@@ -5,13 +5,14 @@ import type { JobGrant } from '../auth/job-token.service';
 import { AgentJobsService, JobStatusReply } from './agent-jobs.service';
 import { PingJobStatusDto } from './dto/ping-job-status.dto';
 import { PushLogsDto } from './dto/push-logs.dto';
-import { SendResultDto } from './dto/send-result.dto';
 import { QueueErrorFilter } from './queue-error.filter';
 
 /**
  * Routes of a pulled job: agent token + `X-Job-Token` for this job and this worker. The route
  * id and workspace are checked against the job token by JobTokenGuard; the claim inside it
  * goes to the queue, which answers 409 once the claim no longer holds the job.
+ * `send_result` (200 `{repeated}`) is answered by the fast path (src/http/agent-fast-path.ts)
+ * with the same checks, before requests reach Nest.
  */
 @Controller('api')
 @UseGuards(AgentTokenGuard, JobTokenGuard)
@@ -42,12 +43,5 @@ export class AgentJobsController {
   @HttpCode(HttpStatus.OK)
   releaseJob(@Grant() grant: JobGrant): Promise<{ released: boolean }> {
     return this.jobs.release(grant);
-  }
-
-  /** 200 `{repeated}`: `repeated` is true when this claim had already completed the job. */
-  @Post('w/:ws/agent_workers/send_result/:id')
-  @HttpCode(HttpStatus.OK)
-  sendResult(@Grant() grant: JobGrant, @Body() body: SendResultDto): Promise<{ repeated: boolean }> {
-    return this.jobs.sendResult(grant, body);
   }
 }
