@@ -94,7 +94,7 @@ export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPi
   try {
     const token = agentTokenMinter(privateKeyPem)({ workerGroup: 'bench', tags: ['agent-bench'] });
     const agentPort = await freePort();
-    const agent = startApp('agent-worker', scripts.agentWorker, { AGENT_TOKEN: token, BASE_INTERNAL_URL: brokerUrl, PULL_WAIT_S: '25', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(agentPort), LOG_LEVEL: 'warn', ...(process.env.BENCH_AGENT_PREFETCH ? { PREFETCH: process.env.BENCH_AGENT_PREFETCH } : {}) }, agentPort, { nodeArgs });
+    const agent = startApp('agent-worker', scripts.agentWorker, { AGENT_TOKEN: token, BASE_INTERNAL_URL: brokerUrl, PULL_WAIT_S: '25', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(agentPort), LOG_LEVEL: 'warn' }, agentPort, { nodeArgs });
     apps.push(agent);
     const normalPort = await freePort();
     // No worker_group_config row for this group: the default tags, which include `bash`.
