@@ -32,4 +32,30 @@ describe('claims made on behalf of others', () => {
     expect(second).toMatchObject({ id, restarts: 0 });
     expect(second!.claimId).not.toBe(first!.claimId);
   });
+
+  it('completes as canceled, instead of queueing again, a held job somebody asked to cancel', async () => {
+    const completed: string[] = [];
+    const off = queue.onCompleted((j) => {
+      completed.push(j.id);
+    });
+    try {
+      const [flagged, plain] = await queue.pushMany([newJob({ tag: 'giveback-cancel' }), newJob({ tag: 'giveback-cancel' })]);
+      const claimed = await queue.claim({ worker: 'broker-1', tags: ['giveback-cancel'], limit: 2 });
+      expect(await queue.cancel('acme', flagged!, { by: 'dora@example.com', reason: 'wrong input' })).toBe('flagged');
+      expect(await queue.release(claimed.map((j) => ({ jobId: j.id, claimId: j.claimId })))).toBe(2);
+      expect(await queue.get('acme', flagged!)).toMatchObject({
+        type: 'CompletedJob',
+        success: false,
+        canceled: true,
+        canceledBy: 'dora@example.com',
+        canceledReason: 'wrong input',
+        error: { name: 'Canceled', message: 'canceled by dora@example.com: wrong input before it started' },
+      });
+      expect(completed).toEqual([flagged]);
+      // The other one is queued again, and only it can be claimed.
+      expect((await queue.claim({ worker: 'broker-2', tags: ['giveback-cancel'], limit: 2 })).map((j) => j.id)).toEqual([plain]);
+    } finally {
+      off();
+    }
+  });
 });

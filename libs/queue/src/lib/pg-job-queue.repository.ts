@@ -51,6 +51,14 @@ interface JobStateRow {
   canceled_reason: string | null;
 }
 
+/** A held job RELEASE_CLAIMS did not queue again because it was asked to cancel. */
+interface FlaggedRow {
+  id: string;
+  claim_id: string;
+  canceled_by: string;
+  canceled_reason: string | null;
+}
+
 /**
  * The queue on PostgreSQL (raw, parameterised SQL on the app's pool). Every write is one
  * statement, hence one transaction with at most one NOTIFY per channel, except cancel.
@@ -100,13 +108,29 @@ export class PgJobQueue {
 
   /**
    * Gives back claimed jobs that no worker received (they never ran, so `restarts` stays):
-   * queued again, their claims dead. Returns how many were still held and went back.
+   * queued again, their claims dead; a job asked to cancel meanwhile is completed as canceled
+   * instead (nobody would run it for long). Returns how many were still held: those no
+   * longer belong to the caller either way.
    */
   async release(claims: ReadonlyArray<{ jobId: string; claimId: string }>): Promise<number> {
     const held = claims.filter((c) => isUuid(c.jobId) && isUuid(c.claimId));
     if (held.length === 0) return 0;
-    const { rows } = await this.pool.query<{ released: number }>({ ...RELEASE_CLAIMS, values: [held.map((c) => c.jobId), held.map((c) => c.claimId), NEW_JOBS_CHANNEL] });
-    return rows[0]?.released ?? 0;
+    const { rows } = await this.pool.query<{ released: number; flagged: FlaggedRow[] | null }>({
+      ...RELEASE_CLAIMS,
+      values: [held.map((c) => c.jobId), held.map((c) => c.claimId), NEW_JOBS_CHANNEL],
+    });
+    const flagged = rows[0]?.flagged ?? [];
+    const canceled = await this.finish(
+      flagged.map((f) => ({
+        jobId: f.id,
+        claimId: f.claim_id,
+        success: false,
+        error: { name: 'Canceled', message: `canceled by ${f.canceled_by}${f.canceled_reason ? `: ${f.canceled_reason}` : ''} before it started` },
+        canceledBy: f.canceled_by,
+        canceledReason: f.canceled_reason,
+      })),
+    );
+    return (rows[0]?.released ?? 0) + canceled.length;
   }
 
   /**
