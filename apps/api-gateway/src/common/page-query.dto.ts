@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ToInt } from '@millrace/server-kit';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
-/** `page` (1-based) and `per_page` (1..1000, default 100) of the list routes. */
+/** `page` (1-based) and `per_page` (1..1000; default 100, 1000 for the workers list) of the list routes. */
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, default: 1 })
   @IsOptional()
@@ -12,7 +12,7 @@ export class PageQueryDto {
   @Max(1_000_000)
   page?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, description: 'default 100 (1000 for /api/workers/list)' })
   @IsOptional()
   @ToInt()
   @IsInt()

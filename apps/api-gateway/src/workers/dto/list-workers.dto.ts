@@ -1,8 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ToInt } from '@millrace/server-kit';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { PageQueryDto } from '../../common/page-query.dto';
 
-export class ListWorkersDto {
+/** `page` and `per_page` as every list route (here `per_page` defaults to 1000), plus a liveness filter. */
+export class ListWorkersDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'only workers that pinged within this many seconds' })
   @IsOptional()
   @ToInt()
@@ -10,20 +12,4 @@ export class ListWorkersDto {
   @Min(1)
   @Max(365 * 86_400)
   ping_since?: number;
-
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @ToInt()
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  page?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 1000 })
-  @IsOptional()
-  @ToInt()
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  per_page?: number;
 }
