@@ -37,23 +37,42 @@ const parseResultBody = json({ limit: '10mb' });
  */
 export function agentFastPath(app: INestApplication): RequestHandler {
   const guard = app.get(AgentTokenGuard);
-  const pings = app.get(PingBatcher);
-  const pull = app.get(PullService);
-  const tokens = app.get(JobTokenService);
-  const jobs = app.get(AgentJobsService);
-  const pipe = createValidationPipe();
-  const logger = new Logger('AgentAPI');
+  const d: FastPathDeps = {
+    guard,
+    pings: app.get(PingBatcher),
+    pull: app.get(PullService),
+    tokens: app.get(JobTokenService),
+    jobs: app.get(AgentJobsService),
+    pipe: createValidationPipe(),
+    logger: new Logger('AgentAPI'),
+  };
 
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST') return next();
     const q = req.url.indexOf('?');
     const path = q === -1 ? req.url : req.url.slice(0, q);
-    if (path === UPDATE_PING) return void updatePing(req, res, guard, pings, pipe).catch((e: unknown) => fail(res, e, logger));
-    if (path === PULL_JOB) return void pullJob(req, res, guard, pull, pipe, logger).catch((e: unknown) => fail(res, e, logger));
+    const fail = (e: unknown) => failWith(res, e, d.logger);
+    if (path === UPDATE_PING) return void updatePing(req, res, d).catch(fail);
+    if (path === PULL_JOB) return void pullJob(req, res, d).catch(fail);
     const result = SEND_RESULT.exec(path);
-    if (result) return void sendResult(req, res, result, { guard, tokens, jobs, pipe, logger }).catch((e: unknown) => fail(res, e, logger));
+    if (result) return void sendResult(req, res, result, d).catch(fail);
     return next();
   };
+}
+
+interface FastPathDeps {
+  guard: AgentTokenGuard;
+  pings: PingBatcher;
+  pull: PullService;
+  tokens: JobTokenService;
+  jobs: AgentJobsService;
+  pipe: ValidationPipe;
+  logger: Logger;
+}
+
+/** Runs a body-parser middleware (its errors map through toErrorResponse). */
+function parseBody(parser: RequestHandler, req: Request, res: Response): Promise<void> {
+  return new Promise<void>((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
 }
 
 /** Mounts the fast path first (`runApp`'s / `bootTestApp`'s `beforeBodyParsers` hook). */
@@ -62,26 +81,26 @@ export function mountAgentFastPath(app: INestApplication): void {
 }
 
 /** 200, empty body, once the ping is queued for the next batched write. */
-async function updatePing(req: Request, res: Response, guard: AgentTokenGuard, pings: PingBatcher, pipe: ValidationPipe): Promise<void> {
-  const agent = guard.identify(req);
-  await new Promise<void>((resolve, reject) => parsePingBody(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
-  const body = (await pipe.transform(req.body, { type: 'body', metatype: UpdatePingDto })) as UpdatePingDto;
-  pings.record(toWorkerPing(agent, body));
+async function updatePing(req: Request, res: Response, d: FastPathDeps): Promise<void> {
+  const agent = d.guard.identify(req);
+  await parseBody(parsePingBody, req, res);
+  const body = (await d.pipe.transform(req.body, { type: 'body', metatype: UpdatePingDto })) as UpdatePingDto;
+  d.pings.record(toWorkerPing(agent, body));
   res.statusCode = HttpStatus.OK;
   res.end();
 }
 
 /** 200 `{job, job_token}`, or 204 once `wait_s` passes with no job for the token's tags. */
-async function pullJob(req: Request, res: Response, guard: AgentTokenGuard, pull: PullService, pipe: ValidationPipe, logger: Logger): Promise<void> {
-  const agent = guard.identify(req);
-  const query = (await pipe.transform({ ...(req.query as object) }, { type: 'query', metatype: PullJobQuery })) as PullJobQuery;
+async function pullJob(req: Request, res: Response, d: FastPathDeps): Promise<void> {
+  const agent = d.guard.identify(req);
+  const query = (await d.pipe.transform({ ...(req.query as object) }, { type: 'query', metatype: PullJobQuery })) as PullJobQuery;
   // The body carries nothing; drain it so the connection stays usable.
   req.resume();
-  const outcome = await pull.pull(agent, query.wait_s, res, query.prefetch);
+  const outcome = await d.pull.pull(agent, query.wait_s, res, query.prefetch);
   switch (outcome.kind) {
     case 'job':
-      res.status(HttpStatus.OK).json(pull.reply(outcome.job, agent));
-      logger.log(`job ${outcome.job.id} (tag ${outcome.job.tag}, claim ${outcome.job.claimId}) delivered to ${agent.worker}`);
+      res.status(HttpStatus.OK).json(d.pull.reply(outcome.job, agent));
+      d.logger.log(`job ${outcome.job.id} (tag ${outcome.job.tag}, claim ${outcome.job.claimId}) delivered to ${agent.worker}`);
       return;
     case 'no_job':
       res.status(HttpStatus.NO_CONTENT).end();
@@ -91,20 +110,12 @@ async function pullJob(req: Request, res: Response, guard: AgentTokenGuard, pull
   }
 }
 
-interface JobRouteDeps {
-  guard: AgentTokenGuard;
-  tokens: JobTokenService;
-  jobs: AgentJobsService;
-  pipe: ValidationPipe;
-  logger: Logger;
-}
-
 /** 200 `{repeated}`: true when this claim had already completed the job (first outcome kept). */
-async function sendResult(req: Request, res: Response, [, ws, id]: RegExpExecArray, d: JobRouteDeps): Promise<void> {
+async function sendResult(req: Request, res: Response, [, ws, id]: RegExpExecArray, d: FastPathDeps): Promise<void> {
   const agent = d.guard.identify(req);
   // Express decodes route parameters; so does this (a bad escape is a 400, as there).
   const grant = jobGrantFor(d.tokens, { headers: req.headers, agent }, decodeParam(id ?? ''), decodeParam(ws ?? ''));
-  await new Promise<void>((resolve, reject) => parseResultBody(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+  await parseBody(parseResultBody, req, res);
   const body = (await d.pipe.transform(req.body, { type: 'body', metatype: SendResultDto })) as SendResultDto;
   const reply = await d.jobs.sendResult(grant, body);
   res.status(HttpStatus.OK).json(reply);
@@ -135,7 +146,7 @@ function toWorkerPing(agent: AgentIdentity, body: UpdatePingDto): WorkerPing {
   };
 }
 
-function fail(res: Response, e: unknown, logger: Logger): void {
+function failWith(res: Response, e: unknown, logger: Logger): void {
   if (e instanceof QueueError) {
     const { status, body } = queueErrorResponse(e);
     if (!res.headersSent && !res.destroyed) res.status(status).json(body);

@@ -3,24 +3,23 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import type { AgentIdentity } from '../auth/agent-identity';
-import { agentHeaders, agentToken, bootBroker, BrokerHarness, eventually, newJob } from '../testing/agent-broker.fixture';
+import { agentHeaders, agentToken, bootLongPollBroker, eventually, LongPollHarness, newJob } from '../testing/agent-broker.fixture';
 import { JobDispatcher } from './job-dispatcher.service';
 import { Waiter, WaitOutcome } from './waiter';
 import { WaiterRegistry } from './waiter-registry';
 
 describe('pull_job long poll', () => {
-  let h: BrokerHarness;
+  let h: LongPollHarness;
   let registry: WaiterRegistry;
 
   beforeAll(async () => {
-    // No fallback poll within a test's time: a job can only arrive through NOTIFY or a new waiter's claim.
-    h = await bootBroker({ DISPATCH_POLL_MS: '60000' });
-    registry = h.app.get(WaiterRegistry);
+    h = await bootLongPollBroker();
+    registry = h.registry;
   });
   afterAll(() => h.app.close());
 
   const pull = (token: string, waitS: number, suffix = 'host1') => h.http.post(`/api/agent_workers/pull_job?wait_s=${waitS}`).set(agentHeaders(token, suffix));
-  const waitingCount = (n: number) => eventually(() => (registry.waiting >= n ? true : undefined));
+  const waitingCount = (n: number) => h.waitingCount(n);
 
   it('answers 204 after wait_s when no job comes', async () => {
     const res = await pull(agentToken(h.keys, { tags: ['nothing-here'] }), 1);

@@ -1,19 +1,15 @@
-import { agentHeaders, agentToken, bootBroker, BrokerHarness, eventually, newJob } from '../testing/agent-broker.fixture';
-import { WaiterRegistry } from './waiter-registry';
+import { agentHeaders, agentToken, bootLongPollBroker, LongPollHarness, newJob } from '../testing/agent-broker.fixture';
 
 describe('pull_job prefetch and release_job: a busy agent asks ahead, an idle one goes first', () => {
-  let h: BrokerHarness;
-  let registry: WaiterRegistry;
+  let h: LongPollHarness;
 
   beforeAll(async () => {
-    // No fallback poll within a test's time: jobs arrive through NOTIFY or a new waiter's claim.
-    h = await bootBroker({ DISPATCH_POLL_MS: '60000' });
-    registry = h.app.get(WaiterRegistry);
+    h = await bootLongPollBroker();
   });
   afterAll(() => h.app.close());
 
   const pull = (token: string, suffix: string, query: string) => h.http.post(`/api/agent_workers/pull_job?${query}`).set(agentHeaders(token, suffix));
-  const waitingCount = (n: number) => eventually(() => (registry.waiting >= n ? true : undefined));
+  const waitingCount = (n: number) => h.waitingCount(n);
 
   it('gives a single job to the idle agent even when the prefetching one has waited longer', async () => {
     const token = agentToken(h.keys, { tags: ['pf-one'] });

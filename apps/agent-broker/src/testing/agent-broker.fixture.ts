@@ -4,13 +4,14 @@ import { AGENT_AUDIENCE, AGENT_TOKEN_PREFIX } from '@millrace/contracts';
 import { PG_POOL } from '@millrace/data-access';
 import { JobKind, NewJob, PgJobQueue } from '@millrace/queue';
 import { loadConfig } from '@millrace/server-kit';
-import { bootTestApp, KeyPair, newKeyPair, testDatabaseUrl } from '@millrace/testing';
+import { bootTestApp, eventually, KeyPair, newKeyPair, testDatabaseUrl } from '@millrace/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import request from 'supertest';
 import { AppModule } from '../app.module';
 import { AgentBrokerConfig } from '../config/agent-broker.config';
 import { mountAgentFastPath } from '../http/agent-fast-path';
+import { WaiterRegistry } from '../pull/waiter-registry';
 
 export { newKeyPair, type KeyPair };
 
@@ -76,3 +77,19 @@ export function agentHeaders(token: string, suffix = 'host1'): Record<string, st
 }
 
 export { eventually } from '@millrace/testing';
+
+/** A broker for long-poll tests, with its waiter registry and a wait for n waiting polls. */
+export interface LongPollHarness extends BrokerHarness {
+  registry: WaiterRegistry;
+  waitingCount(n: number): Promise<unknown>;
+}
+
+/**
+ * A broker whose dispatcher never falls back to polling within a test's time: a job reaches
+ * a long poll only through NOTIFY or a new waiter's claim.
+ */
+export async function bootLongPollBroker(): Promise<LongPollHarness> {
+  const h = await bootBroker({ DISPATCH_POLL_MS: '60000' });
+  const registry = h.app.get(WaiterRegistry);
+  return { ...h, registry, waitingCount: (n) => eventually(() => (registry.waiting >= n ? true : undefined)) };
+}

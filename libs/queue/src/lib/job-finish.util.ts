@@ -41,6 +41,15 @@ export function outcomeToFinish(jobId: string, claimId: string, outcome: JobOutc
   return { ...common, success: false, error: outcome.error, canceledBy: outcome.canceledBy, canceledReason: outcome.canceledReason };
 }
 
+/**
+ * A job completed as canceled by `by` (a user, `timeout`, …) without a worker's outcome:
+ * cancelled while queued or with force, or released unstarted after a cancel was asked.
+ */
+export function canceledFinish(jobId: string, claimId: string | null, by: string, reason: string | null, note = ''): JobFinish {
+  const message = `canceled by ${by}${reason ? `: ${reason}` : ''}${note}`;
+  return { jobId, claimId, success: false, error: { name: 'Canceled', message }, canceledBy: by, canceledReason: reason };
+}
+
 /** A non-negative whole number, or NULL (a bogus figure from a worker is dropped, not stored). */
 function count(value: number | null | undefined): number | null {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : null;

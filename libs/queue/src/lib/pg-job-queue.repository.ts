@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { isValidTag, JOB_KINDS } from '@millrace/tags';
 import { isUuid, sameId } from './ids.util';
-import { FinishedJob, FinishedJobRow, JobFinish, outcomeToFinish, toFinishedJob, toFinishParams } from './job-finish.util';
+import { canceledFinish, FinishedJob, FinishedJobRow, JobFinish, outcomeToFinish, toFinishedJob, toFinishParams } from './job-finish.util';
 import { JobReads } from './job-reads.repository';
 import { ClaimedJobRow, toClaimedJob } from './job-row.mapper';
 import { appendLogChunk } from './log-append.util';
@@ -120,16 +120,7 @@ export class PgJobQueue {
       values: [held.map((c) => c.jobId), held.map((c) => c.claimId), NEW_JOBS_CHANNEL],
     });
     const flagged = rows[0]?.flagged ?? [];
-    const canceled = await this.finish(
-      flagged.map((f) => ({
-        jobId: f.id,
-        claimId: f.claim_id,
-        success: false,
-        error: { name: 'Canceled', message: `canceled by ${f.canceled_by}${f.canceled_reason ? `: ${f.canceled_reason}` : ''} before it started` },
-        canceledBy: f.canceled_by,
-        canceledReason: f.canceled_reason,
-      })),
-    );
+    const canceled = await this.finish(flagged.map((f) => canceledFinish(f.id, f.claim_id, f.canceled_by, f.canceled_reason, ' before it started')));
     return (rows[0]?.released ?? 0) + canceled.length;
   }
 
@@ -214,10 +205,7 @@ export class PgJobQueue {
           await client.query(FLAG_CANCEL, [jobId, req.by, reason]);
           result = 'flagged';
         } else {
-          const message = `canceled by ${req.by}${reason ? `: ${reason}` : ''}`;
-          finished = await this.finishIn(client, [
-            { jobId, claimId: row.claim_id, success: false, error: { name: 'Canceled', message }, canceledBy: req.by, canceledReason: reason },
-          ]);
+          finished = await this.finishIn(client, [canceledFinish(jobId, row.claim_id, req.by, reason)]);
           result = 'canceled';
         }
         await client.query('COMMIT');
