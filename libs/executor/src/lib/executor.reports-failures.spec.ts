@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { ExecutionErrorCode } from './execution.error';
 import { job, Scratch } from '../spec-support/executor.fixture';
 
@@ -77,6 +78,16 @@ it('fails a result over the size limit', async () => {
 
 it('fails a bash result.json that is not JSON', async () => {
   expect(await executor.run(job('bash', 'echo "{oops" > result.json'))).toMatchObject({ success: false, error: { name: ExecutionErrorCode.InvalidResult } });
+});
+
+it('refuses a result.json that is a symbolic link or not a regular file, without reading what it points at', async () => {
+  const secret = scratch.file('secret.json');
+  writeFileSync(secret, '{"password":"hunter2"}');
+  const linked = await executor.run(job('bash', `ln -s ${secret} result.json`));
+  expect(linked).toMatchObject({ success: false, error: { name: ExecutionErrorCode.InvalidResult, message: expect.stringContaining('symbolic link') } });
+  expect(JSON.stringify(linked)).not.toContain('hunter2');
+  const fifo = await executor.run(job('bash', 'mkfifo result.json'));
+  expect(fifo).toMatchObject({ success: false, error: { name: ExecutionErrorCode.InvalidResult, message: expect.stringContaining('not a regular file') } });
 });
 
 it('fails cleanly when the interpreter cannot be started', async () => {

@@ -55,7 +55,7 @@ const pullIndexOf = (job: WorkerJob) => h.source.pullCalls.findIndex((c) => c.jo
 const completions = (job: WorkerJob) => h.source.completeCalls.filter((id) => id === job.id).length;
 
 describe('prefetch: 1', () => {
-  it('keeps one prefetch pull open while the slot is busy; the job it brings starts when the slot frees, with no pull in between', async () => {
+  it('keeps one prefetch pull open while the slot is busy; the job it brings starts when the slot frees, once the next prefetch pull is on its way', async () => {
     start({ prefetch: 1 });
     const n = 5;
     const jobs = Array.from({ length: n }, (_, i) => gatedJob(`go-${i}`));
@@ -74,9 +74,12 @@ describe('prefetch: 1', () => {
     }
     await eventually(() => jobs.every((j) => h.source.completed.has(j.id)));
 
-    // Each job after the first started with no pull begun after the one that brought it.
+    // Each job after the first started with exactly one pull begun after the one that brought
+    // it: the next prefetch, sent before the job's process is forked (it waited for no pull).
     for (const job of jobs.slice(1)) {
-      expect(starts.find((s) => s.jobId === job.id)!.pulls).toBe(pullIndexOf(job) + 1);
+      const begun = starts.find((s) => s.jobId === job.id)!.pulls;
+      expect(begun).toBe(pullIndexOf(job) + 2);
+      expect(h.source.pullCalls[begun - 1]!.prefetch).toBe(true);
     }
     expect(startedIds()).toEqual(jobs.map((j) => j.id));
     expect(jobs.map(completions)).toEqual(Array(n).fill(1));
@@ -110,7 +113,8 @@ describe('prefetch: 1', () => {
 
     openGate('go-b');
     await eventually(() => hasStarted(c));
-    expect(starts.find((s) => s.jobId === c.id)!.pulls).toBe(pullIndexOf(c) + 1);
+    // Both slots busy again: the next prefetch pull left before C's process started.
+    expect(starts.find((s) => s.jobId === c.id)!.pulls).toBe(pullIndexOf(c) + 2);
     openGate('go-a');
     openGate('go-c');
     await eventually(() => [a, b, c].every((j) => h.source.completed.has(j.id)));
@@ -134,7 +138,9 @@ describe('prefetch: 1', () => {
     const b = quickJob();
     await eventually(() => source.completed.has(b.id));
     expect(source.pullCalls[prefetchPull]).toEqual({ prefetch: true, jobId: b.id });
-    expect(starts.find((s) => s.jobId === b.id)!.pulls).toBe(prefetchPull + 1);
+    // B waited for no pull: the one begun after it brought B is the next prefetch.
+    expect(starts.find((s) => s.jobId === b.id)!.pulls).toBe(prefetchPull + 2);
+    expect(source.pullCalls[prefetchPull + 1]!.prefetch).toBe(true);
     expect(source.releaseCalls).toEqual([]);
   });
 
@@ -186,7 +192,9 @@ describe('prefetch: 1', () => {
 
     openGate('go-a');
     await eventually(() => h.source.completed.has(b.id) && h.source.completed.has(c.id));
-    expect(starts.find((s) => s.jobId === b.id)!.pulls).toBe(pullsWhileHeld);
+    // B started without waiting for a pull; the one begun first is the next prefetch (for C).
+    expect(starts.find((s) => s.jobId === b.id)!.pulls).toBe(pullsWhileHeld + 1);
+    expect(h.source.pullCalls[pullsWhileHeld]).toEqual({ prefetch: true, jobId: c.id });
     expect(startedIds()).toEqual([a.id, b.id, c.id]);
     expect([a, b, c].map(completions)).toEqual([1, 1, 1]);
     expect(h.source.releaseCalls).toEqual([b.id]);

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExecutionErrorCode } from '../execution.error';
 import type { ExecutionJob } from '../execution.types';
@@ -17,7 +17,7 @@ import { exitFailure, readJsonFile, resultTooLarge } from './result-file.util';
 export class BashRunner implements LanguageRunner {
   async prepare(job: ExecutionJob, dir: JobDirectory, settings: ExecutorSettings): Promise<LaunchPlan> {
     const script = path.join(dir.work, 'main.sh');
-    await writeFile(script, job.content);
+    writeFileSync(script, job.content);
     const order = job.argOrder ?? bashArgOrder(job.content, job.args);
     return { command: settings.bashCommand, args: [script, ...order.map((name) => positional(job.args[name]))], env: {} };
   }

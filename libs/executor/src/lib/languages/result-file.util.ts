@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { capText, ExecutionErrorCode } from '../execution.error';
 import type { ExecutionError } from '../execution.types';
 import type { ObservedOutput, ProcessExit, RunOutcome } from './language-runner.types';
@@ -9,23 +9,43 @@ export type JsonFileRead =
   | { kind: 'invalid'; message: string }
   | { kind: 'ok'; value: unknown };
 
-/** Reads a JSON file written by a job, refusing to load one over `maxBytes` into memory. */
+/**
+ * Reads a JSON file written by a job, refusing to load one over `maxBytes` into memory and
+ * refusing a symlink (the job controls its directory: `result.json -> /etc/shadow` must not be
+ * read by the worker). Synchronous: one open, fstat and read of a file capped at `maxBytes`,
+ * on the path from a job's exit to its report (see TempDirs on thread-pool hops).
+ */
 export async function readJsonFile(path: string, maxBytes: number): Promise<JsonFileRead> {
-  let bytes: number;
+  let fd: number;
   try {
-    const s = await stat(path);
-    if (!s.isFile()) return { kind: 'invalid', message: 'not a regular file' };
-    bytes = s.size;
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { kind: 'absent' };
+    if (code === 'ELOOP') return { kind: 'invalid', message: 'a symbolic link, not a regular file' };
     throw err;
   }
-  if (bytes > maxBytes) return { kind: 'too-large', bytes };
-  const text = await readFile(path, 'utf8');
   try {
-    return { kind: 'ok', value: JSON.parse(text) as unknown };
-  } catch (err) {
-    return { kind: 'invalid', message: err instanceof Error ? err.message : String(err) };
+    const s = fstatSync(fd);
+    if (!s.isFile()) return { kind: 'invalid', message: 'not a regular file' };
+    if (s.size > maxBytes) return { kind: 'too-large', bytes: s.size };
+    // One byte more than fstat said: a file still growing (a process that escaped the job's
+    // group) is refused rather than parsed half-written.
+    const buf = Buffer.allocUnsafe(s.size + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      n += got;
+      if (got === 0 || n === buf.length) break;
+    }
+    if (n > s.size) return { kind: 'invalid', message: 'it grew while it was read' };
+    try {
+      return { kind: 'ok', value: JSON.parse(buf.toString('utf8', 0, n)) as unknown };
+    } catch (err) {
+      return { kind: 'invalid', message: err instanceof Error ? err.message : String(err) };
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

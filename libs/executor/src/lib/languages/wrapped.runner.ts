@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExecutionJob } from '../execution.types';
 import type { ExecutorSettings } from '../executor.settings';
@@ -27,9 +27,9 @@ export class WrappedRunner implements LanguageRunner {
     const script = path.join(dir.work, this.language.scriptFile);
     const wrapper = path.join(dir.meta, this.language.wrapperFile);
     const call = path.join(dir.meta, 'call.json');
-    await writeFile(script, job.content);
-    await writeFile(wrapper, this.language.wrapperSource);
-    await writeFile(call, JSON.stringify({ args: job.args, argOrder: job.argOrder ?? null }));
+    writeFileSync(script, job.content);
+    writeFileSync(wrapper, this.language.wrapperSource);
+    writeFileSync(call, JSON.stringify({ args: job.args, argOrder: job.argOrder ?? null }));
     return {
       command: this.language.command(settings),
       args: [wrapper, script, call, resultPath(dir), errorPath(dir)],
