@@ -70,7 +70,12 @@ export function printReport(log, r) {
   if (r.compare?.rounds?.length) {
     const rate = (w) => median(r.compare.rounds.filter((x) => x.worker === w).map((x) => x.jobsPerSec));
     r.compareRatio = rate('agent') / rate('normal');
-    log(`agent-worker vs normal-worker, ${o.compareJobs} bash \`true\` jobs each, ${o.compareRounds} round(s): agent ${rate('agent').toFixed(1)} jobs/s, normal ${rate('normal').toFixed(1)} jobs/s, ratio ${r.compareRatio.toFixed(2)}`);
+    // Each round ran both workers back to back: their ratio within a round, round by round.
+    const inRound = (round, w) => r.compare.rounds.find((x) => x.round === round && x.worker === w);
+    const byRound = [...new Set(r.compare.rounds.map((x) => x.round))]
+      .filter((round) => inRound(round, 'agent') && inRound(round, 'normal'))
+      .map((round) => inRound(round, 'agent').jobsPerSec / inRound(round, 'normal').jobsPerSec);
+    log(`agent-worker vs normal-worker, ${o.compareJobs} bash \`true\` jobs each, ${o.compareRounds} round(s): agent ${rate('agent').toFixed(1)} jobs/s, normal ${rate('normal').toFixed(1)} jobs/s (medians over rounds), ratio ${r.compareRatio.toFixed(2)}; within each round ${byRound.map((x) => x.toFixed(2)).join(', ')}`);
   }
   if (r.compare?.skipped) log(`agent-worker vs normal-worker comparison SKIPPED: ${r.compare.skipped}`);
 
