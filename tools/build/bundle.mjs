@@ -11,7 +11,8 @@ import { build } from 'esbuild';
 import { transformFile } from '@swc/core';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { asciiOnly } from './ascii-only.cjs';
 
 const { values } = parseArgs({
   options: {
@@ -86,7 +87,8 @@ const optionalNest = [
 ];
 
 const selfContained = values['self-contained'];
-await build({
+const result = await build({
+  write: false,
   entryPoints: [path.resolve(root, values.entry)],
   outfile: path.resolve(root, values.outfile),
   bundle: true,
@@ -100,4 +102,9 @@ await build({
   external: selfContained ? [...optionalNest, ...values.external] : values.external,
   plugins: [swcPlugin],
 });
+// ASCII only: see ascii-only.cjs (V8 holds a source with one non-Latin-1 character as two bytes a character).
+for (const file of result.outputFiles) {
+  mkdirSync(path.dirname(file.path), { recursive: true });
+  writeFileSync(file.path, file.path.endsWith('.js') ? asciiOnly(file.text) : file.text);
+}
 console.log(`bundled ${values.entry} -> ${values.outfile}`);

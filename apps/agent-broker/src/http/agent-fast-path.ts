@@ -99,7 +99,7 @@ async function pullJob(req: Request, res: Response, d: FastPathDeps): Promise<vo
   const outcome = await d.pull.pull(agent, query.wait_s, res, query.prefetch);
   switch (outcome.kind) {
     case 'job':
-      res.status(HttpStatus.OK).json(d.pull.reply(outcome.job, agent));
+      sendJson(res, HttpStatus.OK, d.pull.reply(outcome.job, agent));
       d.logger.log(`job ${outcome.job.id} (tag ${outcome.job.tag}, claim ${outcome.job.claimId}) delivered to ${agent.worker}`);
       return;
     case 'no_job':
@@ -118,8 +118,18 @@ async function sendResult(req: Request, res: Response, [, ws, id]: RegExpExecArr
   await parseBody(parseResultBody, req, res);
   const body = (await d.pipe.transform(req.body, { type: 'body', metatype: SendResultDto })) as SendResultDto;
   const reply = await d.jobs.sendResult(grant, body);
-  res.status(HttpStatus.OK).json(reply);
+  sendJson(res, HttpStatus.OK, reply);
   if (!reply.repeated) d.logger.log(`job ${grant.jobId} (claim ${grant.claimId}) ${body.success ? 'succeeded' : 'failed'} on ${agent.worker}`);
+}
+
+/**
+ * The reply as JSON, written directly: Express's `res.json` would also hash the body for an
+ * ETag and check the request's freshness on every call, for an API that never answers 304.
+ */
+function sendJson(res: Response, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 function decodeParam(segment: string): string {
@@ -149,11 +159,11 @@ function toWorkerPing(agent: AgentIdentity, body: UpdatePingDto): WorkerPing {
 function failWith(res: Response, e: unknown, logger: Logger): void {
   if (e instanceof QueueError) {
     const { status, body } = queueErrorResponse(e);
-    if (!res.headersSent && !res.destroyed) res.status(status).json(body);
+    if (!res.headersSent && !res.destroyed) sendJson(res, status, body);
     return;
   }
   const { status, body, unexpected } = toErrorResponse(e);
   if (unexpected) logger.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
   if (res.headersSent || res.destroyed) return;
-  res.status(status).json(body);
+  sendJson(res, status, body);
 }
