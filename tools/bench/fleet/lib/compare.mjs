@@ -35,7 +35,11 @@ function cpuSeconds(groups) {
     }
   };
   const out = {};
-  for (const [name, { pids, withChildren }] of Object.entries(groups)) out[name] = pids().reduce((sum, pid) => sum + ticks(pid, withChildren), 0) / 100;
+  for (const [name, { pids, withChildren }] of Object.entries(groups)) {
+    out[name] = pids().reduce((sum, pid) => sum + ticks(pid, withChildren), 0) / 100;
+    // The jobs' processes apart: what the worker process spent itself, and what its children did.
+    if (withChildren) out[`${name} (own)`] = pids().reduce((sum, pid) => sum + ticks(pid, false), 0) / 100;
+  }
   return out;
 }
 
