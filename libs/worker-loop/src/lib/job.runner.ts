@@ -71,7 +71,6 @@ export class JobRun {
       await heartbeats;
     }
     this.deps.onExecuted?.();
-    await new Promise<void>((r) => setImmediate(() => setImmediate(r)));
     if (this.lostBecause !== null) {
       settings.logger.warn(`job ${this.job.id}: not reporting its outcome (${this.lostBecause})`);
       return;
