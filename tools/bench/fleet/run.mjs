@@ -59,6 +59,9 @@ const { values: v } = parseArgs({
     'broker-node-args': { type: 'string' },
     // Extra node flags for the comparison's two workers (e.g. "--cpu-prof --cpu-prof-dir=/tmp/w").
     'compare-node-args': { type: 'string' },
+    // The comparison as deployed, with the server elsewhere: the two workers (and their jobs)
+    // on the last CPU, the broker and the embedded PostgreSQL on the others (taskset).
+    'compare-pin': { type: 'boolean', default: false },
     'broker-output': { type: 'string' },
     dist: { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -213,7 +216,7 @@ try {
   let compare;
   if (!v['skip-compare']) {
     log('comparing one agent-worker with one normal-worker...');
-    compare = await compareWorkers({ scripts, databaseUrl: dbUrl, brokerUrl: `http://127.0.0.1:${brokerPort}`, brokerPid: broker.pid, privateKeyPem: privateKey, jobs: o.compareJobs, rounds: o.compareRounds, pusher, log, nodeArgs: v['compare-node-args']?.split(/\s+/).filter(Boolean) });
+    compare = await compareWorkers({ scripts, databaseUrl: dbUrl, brokerUrl: `http://127.0.0.1:${brokerPort}`, brokerPid: broker.pid, privateKeyPem: privateKey, jobs: o.compareJobs, rounds: o.compareRounds, pusher, log, nodeArgs: v['compare-node-args']?.split(/\s+/).filter(Boolean), pin: v['compare-pin'] ? { pgDataDir: server.dataDir } : undefined });
   }
 
   const report = {

@@ -2,7 +2,9 @@
 // normal-worker (PostgreSQL directly) on the same trivial bash jobs (`true`), one after the
 // other, same count, each worker at its default concurrency (1). Jobs/s is measured on the
 // database's clock: first job's created_at to last job's completed_at.
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { freePort } from '../../../lib/embedded-pg.mjs';
 import { startApp } from './apps.mjs';
@@ -52,6 +54,35 @@ function postgresPids() {
   }
 }
 
+/** The embedded server's processes: postgres processes whose working directory is its data directory. */
+function postgresPidsOf(dataDir) {
+  return postgresPids().filter((pid) => {
+    try {
+      return readlinkSync(`/proc/${pid}/cwd`) === dataDir;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * --compare-pin: the workers (their jobs inherit it) on the last CPU, the broker and the
+ * embedded PostgreSQL (new backends inherit the postmaster's) on the others: each side has
+ * its own cores, as when agents and normal workers run on other machines than the server.
+ */
+function pinProcesses({ workerPids, brokerPid, pgDataDir }) {
+  const cpus = availableParallelism();
+  if (cpus < 2) return 'not pinned: one CPU';
+  if (!pgDataDir) return 'not pinned: PostgreSQL is not the embedded one (DATABASE_URL)';
+  const last = String(cpus - 1);
+  const rest = cpus === 2 ? '0' : `0-${cpus - 2}`;
+  const pg = postgresPidsOf(pgDataDir);
+  const pin = (list, pid) => execFileSync('taskset', ['-a', '-p', '-c', list, String(pid)], { stdio: 'ignore' });
+  for (const pid of workerPids) pin(last, pid);
+  for (const pid of [brokerPid, ...pg]) pin(rest, pid);
+  return `pinned: the workers and their jobs on CPU ${last}, the broker and PostgreSQL (${pg.length} processes) on CPU ${rest}`;
+}
+
 /** Pushes `n` jobs in one pushMany and waits (bounded) until all are completed. */
 async function measure(db, pusher, tag, n, timeoutMs, cpuGroups) {
   const cpuBefore = cpuSeconds(cpuGroups);
@@ -90,7 +121,7 @@ async function measure(db, pusher, tag, n, timeoutMs, cpuGroups) {
 /**
  * @returns {{ skipped?: string, rounds?: Array<{worker, jobsPerSec, ...}> }}
  */
-export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPid, privateKeyPem, jobs, rounds, pusher, log, nodeArgs = [] }) {
+export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPid, privateKeyPem, jobs, rounds, pusher, log, nodeArgs = [], pin }) {
   if (scripts.normalWorker instanceof Error) return { skipped: scripts.normalWorker.message };
   const db = new pg.Client({ connectionString: databaseUrl, application_name: 'fleet-bench-compare' });
   await db.connect();
@@ -118,6 +149,11 @@ export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPi
       return { skipped: `${e.message}\nagent-worker: ${agent.output.slice(-1500)}\nnormal-worker: ${normal.output.slice(-1500)}` };
     }
     await sleep(500);
+    let pinned;
+    if (pin) {
+      pinned = pinProcesses({ workerPids: [agent.pid, normal.pid], brokerPid, pgDataDir: pin.pgDataDir });
+      log(`compare: ${pinned}`);
+    }
     const cpuGroups = {
       agent: { pids: () => [agent.pid], withChildren: true },
       normal: { pids: () => [normal.pid], withChildren: true },
@@ -138,7 +174,7 @@ export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPi
         await sleep(300);
       }
     }
-    return { rounds: out };
+    return { rounds: out, pinned };
   } finally {
     await Promise.all(apps.map((a) => a.stop()));
     await db.end();

@@ -75,7 +75,7 @@ export function printReport(log, r) {
     const byRound = [...new Set(r.compare.rounds.map((x) => x.round))]
       .filter((round) => inRound(round, 'agent') && inRound(round, 'normal'))
       .map((round) => inRound(round, 'agent').jobsPerSec / inRound(round, 'normal').jobsPerSec);
-    log(`agent-worker vs normal-worker, ${o.compareJobs} bash \`true\` jobs each, ${o.compareRounds} round(s): agent ${rate('agent').toFixed(1)} jobs/s, normal ${rate('normal').toFixed(1)} jobs/s (medians over rounds), ratio ${r.compareRatio.toFixed(2)}; within each round ${byRound.map((x) => x.toFixed(2)).join(', ')}`);
+    log(`agent-worker vs normal-worker, ${o.compareJobs} bash \`true\` jobs each, ${o.compareRounds} round(s): agent ${rate('agent').toFixed(1)} jobs/s, normal ${rate('normal').toFixed(1)} jobs/s (medians over rounds), ratio ${r.compareRatio.toFixed(2)}; within each round ${byRound.map((x) => x.toFixed(2)).join(', ')}${r.compare.pinned ? ` (${r.compare.pinned})` : ''}`);
   }
   if (r.compare?.skipped) log(`agent-worker vs normal-worker comparison SKIPPED: ${r.compare.skipped}`);
 

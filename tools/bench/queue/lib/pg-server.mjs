@@ -22,6 +22,7 @@ export async function openServer(databaseUrl) {
   return {
     adminUrl: server.url,
     embedded: true,
+    dataDir,
     stop: async () => {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
