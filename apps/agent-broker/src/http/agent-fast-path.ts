@@ -1,6 +1,8 @@
 import { BadRequestException, HttpStatus, INestApplication, Logger, UnauthorizedException, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { json, type Request, type RequestHandler, type Response } from 'express';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import { QueueError, type WorkerPing } from '@millrace/queue';
 import { createValidationPipe, toErrorResponse } from '@millrace/server-kit';
 import type { AgentIdentity } from '../auth/agent-identity';
@@ -26,16 +28,16 @@ const parseResultBody = json({ limit: '10mb' });
 
 /**
  * The calls every agent makes over and over — `update_ping` and `pull_job` (API.md,
- * docs/api-notes.md), and `send_result` once per job — answered by one middleware mounted
- * before Express's router, the body parsers and Nest's route pipeline, which cost about
- * 300 µs of CPU per call on the benchmark machine (3,300 pings/s saturated a core; see
+ * docs/api-notes.md), and `send_result` once per job — answered by one handler that sees each
+ * request before Express does: Express's router, body parsers and Nest's route pipeline cost
+ * about 300 µs of CPU per call on the benchmark machine (3,300 pings/s saturated a core; see
  * docs/benchmarks.md). The checks are the ones the Nest routes make: AgentTokenGuard's
  * identify (token, revocation, suffix), jobGrantFor (the job token, as JobTokenGuard), the
  * app's ValidationPipe on the same DTOs, the same error bodies (QueueErrors as
  * QueueErrorFilter maps them); no access log line (delivered jobs and results are logged
- * instead). Every other request goes on to Nest.
+ * instead). Every other request goes on to Express (`next`).
  */
-export function agentFastPath(app: INestApplication): RequestHandler {
+export function agentFastPath(app: INestApplication): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
   const guard = app.get(AgentTokenGuard);
   const d: FastPathDeps = {
     guard,
@@ -47,18 +49,26 @@ export function agentFastPath(app: INestApplication): RequestHandler {
     logger: new Logger('AgentAPI'),
   };
 
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'POST') return next();
-    const q = req.url.indexOf('?');
-    const path = q === -1 ? req.url : req.url.slice(0, q);
+  return (incoming, response, next) => {
+    if (incoming.method !== 'POST') return next();
+    // Node's request and response: Express has not seen them. `body` is set by body-parser,
+    // which works on plain Node requests; the query is parsed here.
+    const req = incoming as FastRequest;
+    const res = response;
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
     const fail = (e: unknown) => failWith(res, e, d.logger);
     if (path === UPDATE_PING) return void updatePing(req, res, d).catch(fail);
-    if (path === PULL_JOB) return void pullJob(req, res, d).catch(fail);
+    if (path === PULL_JOB) return void pullJob(req, res, q === -1 ? {} : parseQuery(url.slice(q + 1)), d).catch(fail);
     const result = SEND_RESULT.exec(path);
     if (result) return void sendResult(req, res, result, d).catch(fail);
     return next();
   };
 }
+
+/** A request as the fast path sees it: Node's, plus the body body-parser sets. */
+type FastRequest = IncomingMessage & { body?: unknown };
 
 interface FastPathDeps {
   guard: AgentTokenGuard;
@@ -71,17 +81,25 @@ interface FastPathDeps {
 }
 
 /** Runs a body-parser middleware (its errors map through toErrorResponse). */
-function parseBody(parser: RequestHandler, req: Request, res: Response): Promise<void> {
-  return new Promise<void>((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+function parseBody(parser: RequestHandler, req: FastRequest, res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve, reject) => parser(req as Request, res as Response, (err?: unknown) => (err ? reject(err) : resolve())));
 }
 
-/** Mounts the fast path first (`runApp`'s / `bootTestApp`'s `beforeBodyParsers` hook). */
+/**
+ * Puts the fast path in front of Express on the HTTP server itself (`runApp`'s /
+ * `bootTestApp`'s `beforeBodyParsers` hook): a request it does not answer goes to the
+ * server's own request listener (Express), untouched.
+ */
 export function mountAgentFastPath(app: INestApplication): void {
-  (app as NestExpressApplication).use(agentFastPath(app));
+  const fastPath = agentFastPath(app);
+  const server = (app as NestExpressApplication).getHttpServer() as Server;
+  const express = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => fastPath(req, res, () => express.forEach((listener) => listener.call(server, req, res))));
 }
 
 /** 200, empty body, once the ping is queued for the next batched write. */
-async function updatePing(req: Request, res: Response, d: FastPathDeps): Promise<void> {
+async function updatePing(req: FastRequest, res: ServerResponse, d: FastPathDeps): Promise<void> {
   const agent = d.guard.identify(req);
   await parseBody(parsePingBody, req, res);
   const body = (await d.pipe.transform(req.body, { type: 'body', metatype: UpdatePingDto })) as UpdatePingDto;
@@ -91,9 +109,9 @@ async function updatePing(req: Request, res: Response, d: FastPathDeps): Promise
 }
 
 /** 200 `{job, job_token}`, or 204 once `wait_s` passes with no job for the token's tags. */
-async function pullJob(req: Request, res: Response, d: FastPathDeps): Promise<void> {
+async function pullJob(req: FastRequest, res: ServerResponse, rawQuery: Record<string, unknown>, d: FastPathDeps): Promise<void> {
   const agent = d.guard.identify(req);
-  const query = (await d.pipe.transform({ ...(req.query as object) }, { type: 'query', metatype: PullJobQuery })) as PullJobQuery;
+  const query = (await d.pipe.transform({ ...rawQuery }, { type: 'query', metatype: PullJobQuery })) as PullJobQuery;
   // The body carries nothing; drain it so the connection stays usable.
   req.resume();
   const outcome = await d.pull.pull(agent, query.wait_s, res, query.prefetch);
@@ -103,7 +121,8 @@ async function pullJob(req: Request, res: Response, d: FastPathDeps): Promise<vo
       d.logger.log(`job ${outcome.job.id} (tag ${outcome.job.tag}, claim ${outcome.job.claimId}) delivered to ${agent.worker}`);
       return;
     case 'no_job':
-      res.status(HttpStatus.NO_CONTENT).end();
+      res.statusCode = HttpStatus.NO_CONTENT;
+      res.end();
       return;
     case 'revoked':
       throw new UnauthorizedException('agent token refused: it has been revoked');
@@ -111,7 +130,7 @@ async function pullJob(req: Request, res: Response, d: FastPathDeps): Promise<vo
 }
 
 /** 200 `{repeated}`: true when this claim had already completed the job (first outcome kept). */
-async function sendResult(req: Request, res: Response, [, ws, id]: RegExpExecArray, d: FastPathDeps): Promise<void> {
+async function sendResult(req: FastRequest, res: ServerResponse, [, ws, id]: RegExpExecArray, d: FastPathDeps): Promise<void> {
   const agent = d.guard.identify(req);
   // Express decodes route parameters; so does this (a bad escape is a 400, as there).
   const grant = jobGrantFor(d.tokens, { headers: req.headers, agent }, decodeParam(id ?? ''), decodeParam(ws ?? ''));
@@ -126,7 +145,7 @@ async function sendResult(req: Request, res: Response, [, ws, id]: RegExpExecArr
  * The reply as JSON, written directly: Express's `res.json` would also hash the body for an
  * ETag and check the request's freshness on every call, for an API that never answers 304.
  */
-function sendJson(res: Response, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
@@ -156,7 +175,7 @@ function toWorkerPing(agent: AgentIdentity, body: UpdatePingDto): WorkerPing {
   };
 }
 
-function failWith(res: Response, e: unknown, logger: Logger): void {
+function failWith(res: ServerResponse, e: unknown, logger: Logger): void {
   if (e instanceof QueueError) {
     const { status, body } = queueErrorResponse(e);
     if (!res.headersSent && !res.destroyed) sendJson(res, status, body);

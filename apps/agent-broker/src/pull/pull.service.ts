@@ -1,6 +1,6 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import { ClaimedJob, PgJobQueue } from '@millrace/queue';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { AgentIdentity } from '../auth/agent-identity';
 import { JobTokenService } from '../auth/job-token.service';
 import { PingBatcher } from '../pings/ping-batcher.service';
@@ -26,7 +26,7 @@ export class PullService {
    * connection: the agent is only an entry in the registry until the dispatcher serves it.
    * If the client disconnects first the poll ends and can no longer be given a job.
    */
-  async pull(agent: AgentIdentity, waitS: number, res: Response, prefetch = false): Promise<WaitOutcome> {
+  async pull(agent: AgentIdentity, waitS: number, res: ServerResponse, prefetch = false): Promise<WaitOutcome> {
     if (agent.tags.length === 0) throw new ForbiddenException('this agent token has no tags an agent may serve (flow and dependency tags are for normal workers)');
     // A poll (at most 55 s) is a sign of life: the agent skips update_ping meanwhile.
     this.pings.touch(agent.worker);
