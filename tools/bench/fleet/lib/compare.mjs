@@ -23,24 +23,30 @@ async function waitFor(probe, what, timeoutMs) {
 }
 
 /**
- * CPU seconds used so far (user + system, from /proc; Linux only, else null) by each named
- * group of processes: the workers' own include their reaped children (the jobs' processes).
+ * CPU seconds used so far (user + system, from /proc; Linux only, else 0) by each named group
+ * of processes. A group `withChildren` (a worker) also gets `<name> (own)`: its figure
+ * includes its reaped children (the jobs' processes), the `(own)` one does not.
  */
 function cpuSeconds(groups) {
-  const ticks = (pid, withChildren) => {
+  const ticks = (pid) => {
     try {
       // Fields after the command name: state is 3rd; utime 14, stime 15, cutime 16, cstime 17.
       const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
+      return { own: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
     } catch {
-      return 0;
+      return { own: 0, children: 0 };
     }
   };
   const out = {};
   for (const [name, { pids, withChildren }] of Object.entries(groups)) {
-    out[name] = pids().reduce((sum, pid) => sum + ticks(pid, withChildren), 0) / 100;
-    // The jobs' processes apart: what the worker process spent itself, and what its children did.
-    if (withChildren) out[`${name} (own)`] = pids().reduce((sum, pid) => sum + ticks(pid, false), 0) / 100;
+    let own = 0;
+    let children = 0;
+    for (const t of pids().map(ticks)) {
+      own += t.own;
+      children += t.children;
+    }
+    out[name] = (own + (withChildren ? children : 0)) / 100;
+    if (withChildren) out[`${name} (own)`] = own / 100;
   }
   return out;
 }
