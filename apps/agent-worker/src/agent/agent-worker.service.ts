@@ -30,6 +30,7 @@ export class AgentWorkerService implements OnApplicationBootstrap, BeforeApplica
       killGraceMs: KILL_GRACE_MS,
       path: config.PATH,
       baseInternalUrl: config.BASE_INTERNAL_URL,
+      useLauncher: config.JOB_LAUNCHER === 1,
       warn: (m) => this.logger.warn(m),
     });
   }

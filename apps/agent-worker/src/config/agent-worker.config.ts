@@ -63,4 +63,12 @@ export class AgentWorkerConfig extends BaseConfig {
   /** PATH for jobs and for finding bash, python3 and node. */
   @IsString()
   PATH = '/usr/local/bin:/usr/bin:/bin';
+
+  /**
+   * 1: jobs are started by the job launcher, a small helper process (libs/executor), so the
+   * worker itself never forks. 0: the worker forks each job itself.
+   */
+  @ToInt()
+  @IsIn([0, 1], { message: 'JOB_LAUNCHER must be 0 or 1' })
+  JOB_LAUNCHER = 1;
 }

@@ -1,5 +1,5 @@
 import { DatabaseConfig, IsPort, ToInt } from '@millrace/server-kit';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** normal-worker settings; it serves only health and metrics over HTTP. */
 export class NormalWorkerConfig extends DatabaseConfig {
@@ -72,4 +72,12 @@ export class NormalWorkerConfig extends DatabaseConfig {
   @Min(100)
   @Max(60_000)
   JOB_KILL_GRACE_MS = 5_000;
+
+  /**
+   * 1: jobs are started by the job launcher, a small helper process (libs/executor), so the
+   * worker itself never forks. 0: the worker forks each job itself.
+   */
+  @ToInt()
+  @IsIn([0, 1], { message: 'JOB_LAUNCHER must be 0 or 1' })
+  JOB_LAUNCHER = 1;
 }

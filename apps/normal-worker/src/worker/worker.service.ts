@@ -37,6 +37,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       baseInternalUrl: config.BASE_INTERNAL_URL,
       killGraceMs: config.JOB_KILL_GRACE_MS,
       ...(config.JOB_TEMP_DIR ? { tempRoot: config.JOB_TEMP_DIR } : {}),
+      useLauncher: config.JOB_LAUNCHER === 1,
       warn: (m) => this.logger.warn(m),
     });
     // SHUTDOWN_GRACE_S bounds the whole shutdown (runApp exits 1 past it): keep room after

@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import { Clock, TimerHandle } from './clock.service';
 import { capText, ExecutionErrorCode } from './execution.error';
@@ -9,7 +8,7 @@ import type { LaunchPlan, ProcessExit } from './languages/language-runner.types'
 import { runnerFor } from './languages/language-runner.registry';
 import { LogCollector } from './log-collector.util';
 import { LastLine, TailText } from './output-tail.util';
-import { ProcessSpawner } from './process-spawner.service';
+import { JobProcess, ProcessSpawner } from './process-spawner.service';
 import { JobDirectory, TempDirs } from './temp-dirs.service';
 
 export const TIMEOUT_CANCEL: CancelRequest = { by: 'timeout', reason: 'timeout' };
@@ -118,17 +117,22 @@ export class ExecutionRun implements RunningExecution {
           resolve({ code, signal });
         });
       });
-      if (child.pid === undefined) return;
-      this.pid = child.pid;
-      if (this.cancelRequest) this.terminate(child.pid);
-      const timeoutS = this.job.timeoutS;
-      if (timeoutS !== undefined && timeoutS !== null && timeoutS > 0) {
-        this.timeoutTimer = clock.after(timeoutS * 1000, () => this.cancel(TIMEOUT_CANCEL));
-      }
+      // A process started directly has its pid now; one started by the launcher gets it
+      // with 'spawn' (a cancel that came meanwhile is applied then).
+      const started = (pid: number) => {
+        this.pid = pid;
+        if (this.cancelRequest) this.terminate(pid);
+        const timeoutS = this.job.timeoutS;
+        if (timeoutS !== undefined && timeoutS !== null && timeoutS > 0) {
+          this.timeoutTimer = clock.after(timeoutS * 1000, () => this.cancel(TIMEOUT_CANCEL));
+        }
+      };
+      if (child.pid !== undefined) started(child.pid);
+      else child.once('spawn', () => child.pid !== undefined && started(child.pid));
     });
   }
 
-  private wireOutput(child: ChildProcess): void {
+  private wireOutput(child: JobProcess): void {
     const onText = (text: string, fromStdout: boolean) => {
       if (text.length === 0) return;
       if (fromStdout) this.stdoutLastLine.write(text);

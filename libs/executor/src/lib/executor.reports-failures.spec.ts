@@ -90,13 +90,20 @@ it('refuses a result.json that is a symbolic link or not a regular file, without
   expect(fifo).toMatchObject({ success: false, error: { name: ExecutionErrorCode.InvalidResult, message: expect.stringContaining('not a regular file') } });
 });
 
-it('fails cleanly when the interpreter cannot be started', async () => {
-  const broken = scratch.executor({ bashCommand: 'millrace-no-such-shell' });
-  expect(await broken.run(job('bash', 'echo hi'))).toMatchObject({ success: false, error: { name: ExecutionErrorCode.SpawnFailed } });
-});
+describe.each([
+  ['through the job launcher', true],
+  ['forked by the worker itself', false],
+])('a process that cannot be started %s', (_how, useLauncher) => {
+  it('fails cleanly when the interpreter cannot be started', async () => {
+    const broken = scratch.executor({ bashCommand: 'millrace-no-such-shell', useLauncher });
+    const r = await broken.run(job('bash', 'echo hi'));
+    expect(r).toMatchObject({ success: false, error: { name: ExecutionErrorCode.SpawnFailed, message: expect.stringContaining('ENOENT') } });
+  });
 
-it('fails cleanly when an argument cannot be passed to a process', async () => {
-  expect(await executor.run(job('bash', 'echo "$1"', { a: 'nul\u0000byte' }))).toMatchObject({ success: false, error: { name: ExecutionErrorCode.SpawnFailed } });
+  it('fails cleanly when an argument cannot be passed to a process', async () => {
+    const r = await scratch.executor({ useLauncher }).run(job('bash', 'echo "$1"', { a: 'nul\u0000byte' }));
+    expect(r).toMatchObject({ success: false, error: { name: ExecutionErrorCode.SpawnFailed, message: expect.stringContaining('null bytes') } });
+  });
 });
 
 it('removes every job directory afterwards, failed or not', () => {

@@ -21,6 +21,11 @@ export interface ExecutorSettings {
   python3Command: string;
   /** Node for nodejs/typescript jobs; default the Node running the worker. */
   nodeCommand: string;
+  /**
+   * Start jobs through the job launcher, a small helper process (launcher/job-launcher.ts),
+   * instead of forking them from the worker itself: less CPU per job for the worker.
+   */
+  useLauncher: boolean;
   /** Called for problems that do not change a job's outcome (e.g. a directory left behind). */
   warn: (message: string) => void;
 }
@@ -36,5 +41,6 @@ export const DEFAULT_EXECUTOR_SETTINGS: ExecutorSettings = {
   bashCommand: 'bash',
   python3Command: 'python3',
   nodeCommand: process.execPath,
+  useLauncher: true,
   warn: () => undefined,
 };

@@ -1,4 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 
 export interface SpawnRequest {
   command: string;
@@ -6,6 +7,20 @@ export interface SpawnRequest {
   cwd: string;
   /** The child's whole environment: nothing of the worker's own is inherited. */
   env: Record<string, string>;
+}
+
+/**
+ * A job's process as the executor sees it: a `ChildProcess` when the worker spawns it
+ * itself, a `LaunchedProcess` when the job launcher does (its pid then comes with 'spawn').
+ */
+export interface JobProcess {
+  readonly pid?: number | undefined;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  once(event: 'spawn', listener: () => void): this;
+  once(event: 'error', listener: (err: Error) => void): this;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+  once(event: 'close', listener: () => void): this;
 }
 
 /**
@@ -18,7 +33,7 @@ export class ProcessSpawner {
    * reaches every process it started, not just the interpreter. stdin is closed; stdout and
    * stderr are pipes. Throws synchronously on invalid input (e.g. a NUL byte in an argument).
    */
-  spawn(request: SpawnRequest): ChildProcess {
+  spawn(request: SpawnRequest): JobProcess {
     return spawn(request.command, [...request.args], {
       cwd: request.cwd,
       env: request.env,

@@ -2,6 +2,7 @@ import { Clock } from './clock.service';
 import { ExecutionRun } from './execution.runner';
 import type { ExecutionHooks, ExecutionJob, ExecutionResult, RunningExecution } from './execution.types';
 import { DEFAULT_EXECUTOR_SETTINGS, ExecutorSettings } from './executor.settings';
+import { LauncherSpawner } from './launcher/job-launcher';
 import { ProcessSpawner } from './process-spawner.service';
 import { TempDirs } from './temp-dirs.service';
 
@@ -24,7 +25,7 @@ export class ScriptExecutor {
 
   constructor(settings: Partial<ExecutorSettings> = {}, deps: ScriptExecutorDeps = {}) {
     this.settings = { ...DEFAULT_EXECUTOR_SETTINGS, ...settings };
-    this.spawner = deps.spawner ?? new ProcessSpawner();
+    this.spawner = deps.spawner ?? (this.settings.useLauncher ? new LauncherSpawner(this.settings.warn) : new ProcessSpawner());
     this.tempDirs = deps.tempDirs ?? new TempDirs(this.settings.tempRoot);
     this.clock = deps.clock ?? new Clock();
   }
