@@ -62,6 +62,9 @@ const { values: v } = parseArgs({
     // The comparison as deployed, with the server elsewhere: the two workers (and their jobs)
     // on the last CPU, the broker and the embedded PostgreSQL on the others (taskset).
     'compare-pin': { type: 'boolean', default: false },
+    // JOB_LAUNCHER for the comparison's two workers: 1 (their default) starts jobs through the
+    // job launcher, 0 has each worker fork its jobs itself.
+    'compare-job-launcher': { type: 'string', default: '1' },
     'broker-output': { type: 'string' },
     dist: { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -216,7 +219,7 @@ try {
   let compare;
   if (!v['skip-compare']) {
     log('comparing one agent-worker with one normal-worker...');
-    compare = await compareWorkers({ scripts, databaseUrl: dbUrl, brokerUrl: `http://127.0.0.1:${brokerPort}`, brokerPid: broker.pid, privateKeyPem: privateKey, jobs: o.compareJobs, rounds: o.compareRounds, pusher, log, nodeArgs: v['compare-node-args']?.split(/\s+/).filter(Boolean), pin: v['compare-pin'] ? { pgDataDir: server.dataDir } : undefined });
+    compare = await compareWorkers({ scripts, databaseUrl: dbUrl, brokerUrl: `http://127.0.0.1:${brokerPort}`, brokerPid: broker.pid, privateKeyPem: privateKey, jobs: o.compareJobs, rounds: o.compareRounds, pusher, log, nodeArgs: v['compare-node-args']?.split(/\s+/).filter(Boolean), pin: v['compare-pin'] ? { pgDataDir: server.dataDir } : undefined, jobLauncher: v['compare-job-launcher'] });
   }
 
   const report = {

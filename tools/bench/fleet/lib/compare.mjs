@@ -24,31 +24,62 @@ async function waitFor(probe, what, timeoutMs) {
 
 /**
  * CPU seconds used so far (user + system, from /proc; Linux only, else 0) by each named group
- * of processes. A group `withChildren` (a worker) also gets `<name> (own)`: its figure
- * includes its reaped children (the jobs' processes), the `(own)` one does not.
+ * of processes. A worker's group (`worker: true`) counts its job launcher with it (a child
+ * of the worker) and gets three figures: `<name>` with the jobs' processes (reaped children of
+ * the worker or of its launcher), `<name> (own)` without them, and `<name> (launcher)`, the
+ * launcher's own part of `(own)`.
  */
 function cpuSeconds(groups) {
-  const ticks = (pid) => {
-    try {
-      // Fields after the command name: state is 3rd; utime 14, stime 15, cutime 16, cstime 17.
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return { own: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
-    } catch {
-      return { own: 0, children: 0 };
-    }
-  };
+  const stats = procStats();
   const out = {};
-  for (const [name, { pids, withChildren }] of Object.entries(groups)) {
+  for (const [name, { pids, worker }] of Object.entries(groups)) {
     let own = 0;
     let children = 0;
-    for (const t of pids().map(ticks)) {
+    let launcher = 0;
+    for (const pid of pids()) {
+      const t = stats.get(Number(pid));
+      if (!t) continue;
       own += t.own;
       children += t.children;
+      if (!worker) continue;
+      for (const [, c] of stats) {
+        if (c.ppid !== Number(pid) || !c.launcher) continue;
+        own += c.own;
+        launcher += c.own;
+        children += c.children;
+      }
     }
-    out[name] = (own + (withChildren ? children : 0)) / 100;
-    if (withChildren) out[`${name} (own)`] = own / 100;
+    out[name] = (own + (worker ? children : 0)) / 100;
+    if (worker) {
+      out[`${name} (own)`] = own / 100;
+      out[`${name} (launcher)`] = launcher / 100;
+    }
   }
   return out;
+}
+
+/** pid -> { ppid, own, children (ticks), launcher (is a job launcher) } for every process. */
+function procStats() {
+  const stats = new Map();
+  let entries = [];
+  try {
+    entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return stats;
+  }
+  for (const d of entries) {
+    try {
+      const raw = readFileSync(`/proc/${d}/stat`, 'utf8');
+      // After the command name: state is field 3, ppid 4; utime 14, stime 15, cutime 16, cstime 17.
+      const f = raw.slice(raw.lastIndexOf(') ') + 2).split(' ');
+      const comm = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
+      const launcher = comm === 'node' && Number(f[1]) > 1 && readFileSync(`/proc/${d}/cmdline`, 'utf8').startsWith('millrace-job-launcher');
+      stats.set(Number(d), { ppid: Number(f[1]), own: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]), launcher });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return stats;
 }
 
 /** Every PostgreSQL process of the machine (the benchmark's server is the busy one). */
@@ -127,7 +158,7 @@ async function measure(db, pusher, tag, n, timeoutMs, cpuGroups) {
 /**
  * @returns {{ skipped?: string, rounds?: Array<{worker, jobsPerSec, ...}> }}
  */
-export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPid, privateKeyPem, jobs, rounds, pusher, log, nodeArgs = [], pin }) {
+export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPid, privateKeyPem, jobs, rounds, pusher, log, nodeArgs = [], pin, jobLauncher = '1' }) {
   if (scripts.normalWorker instanceof Error) return { skipped: scripts.normalWorker.message };
   const db = new pg.Client({ connectionString: databaseUrl, application_name: 'fleet-bench-compare' });
   await db.connect();
@@ -135,11 +166,11 @@ export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPi
   try {
     const token = agentTokenMinter(privateKeyPem)({ workerGroup: 'bench', tags: ['agent-bench'] });
     const agentPort = await freePort();
-    const agent = startApp('agent-worker', scripts.agentWorker, { AGENT_TOKEN: token, BASE_INTERNAL_URL: brokerUrl, PULL_WAIT_S: '25', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(agentPort), LOG_LEVEL: 'warn' }, agentPort, { nodeArgs });
+    const agent = startApp('agent-worker', scripts.agentWorker, { AGENT_TOKEN: token, BASE_INTERNAL_URL: brokerUrl, PULL_WAIT_S: '25', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(agentPort), LOG_LEVEL: 'warn', JOB_LAUNCHER: jobLauncher }, agentPort, { nodeArgs });
     apps.push(agent);
     const normalPort = await freePort();
     // No worker_group_config row for this group: the default tags, which include `bash`.
-    const normal = startApp('normal-worker', scripts.normalWorker, { DATABASE_URL: databaseUrl, WORKER_GROUP: 'bench', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(normalPort), LOG_LEVEL: 'warn', BASE_INTERNAL_URL: brokerUrl }, normalPort, { nodeArgs });
+    const normal = startApp('normal-worker', scripts.normalWorker, { DATABASE_URL: databaseUrl, WORKER_GROUP: 'bench', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(normalPort), LOG_LEVEL: 'warn', BASE_INTERNAL_URL: brokerUrl, JOB_LAUNCHER: jobLauncher }, normalPort, { nodeArgs });
     apps.push(normal);
     try {
       await Promise.all([agent.ready(60_000), normal.ready(60_000)]);
@@ -161,10 +192,10 @@ export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPi
       log(`compare: ${pinned}`);
     }
     const cpuGroups = {
-      agent: { pids: () => [agent.pid], withChildren: true },
-      normal: { pids: () => [normal.pid], withChildren: true },
-      broker: { pids: () => (brokerPid ? [brokerPid] : []), withChildren: false },
-      postgres: { pids: postgresPids, withChildren: false },
+      agent: { pids: () => [agent.pid], worker: true },
+      normal: { pids: () => [normal.pid], worker: true },
+      broker: { pids: () => (brokerPid ? [brokerPid] : []), worker: false },
+      postgres: { pids: postgresPids, worker: false },
     };
     const out = [];
     for (let round = 0; round < rounds; round++) {
