@@ -69,6 +69,22 @@ describe('agent worker through the broker (real processes)', () => {
     await agent.stop();
   });
 
+  it("a busy agent's next job comes back with its previous result's reply (one exchange per job); each job runs once", async () => {
+    const ids = await queue.pushMany(
+      Array.from({ length: 20 }, (_, i) => ({ workspaceId: 'acme', kind: 'script' as const, language: 'bash' as const, content: `echo "job ${i} by $PPID"`, args: {}, tag: 'sys-ride', createdBy: 'test' })),
+    );
+    startAgent(['sys-ride']);
+    const done = await Promise.all(ids.map((id) => completed(id)));
+    expect(done.every((j) => j.type === 'CompletedJob' && j.success)).toBe(true);
+    expect(done.map((j) => (j.type === 'CompletedJob' ? String(j.result).replace(/ by \d+$/, '') : ''))).toEqual(ids.map((_, i) => `job ${i}`));
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM job_completed WHERE id = ANY($1::uuid[])', [ids]);
+    expect(rows[0]!.n).toBe(20);
+    // The first jobs come by pull_job; once the agent holds a prefetched one, the rest ride.
+    const worker = done[0]!.type === 'CompletedJob' ? done[0]!.worker : '';
+    const rides = broker.output.split('\n').filter((l) => l.includes(`delivered to ${worker} with a result's reply`)).length;
+    expect(rides).toBeGreaterThanOrEqual(10);
+  });
+
   it('recovers a job whose agent was killed mid-run: requeued, then completed by another agent', async () => {
     const { agent: doomed } = startAgent(['sys-crash']);
     const id = await push('sys-crash', 'bash', 'echo started; sleep 2; echo done');

@@ -1,8 +1,9 @@
-import { BadRequestException, HttpStatus, INestApplication, Logger, UnauthorizedException, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, HttpStatus, INestApplication, Logger, UnauthorizedException, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, type Request, type RequestHandler, type Response } from 'express';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
+import type { PullJobReply } from '@millrace/contracts';
 import { QueueError, type WorkerPing } from '@millrace/queue';
 import { createValidationPipe, toErrorResponse } from '@millrace/server-kit';
 import type { AgentIdentity } from '../auth/agent-identity';
@@ -11,6 +12,7 @@ import { jobGrantFor } from '../auth/job-token.guard';
 import { JobTokenService } from '../auth/job-token.service';
 import { AgentJobsService } from '../jobs/agent-jobs.service';
 import { SendResultDto } from '../jobs/dto/send-result.dto';
+import { SendResultQuery } from '../jobs/dto/send-result.query';
 import { queueErrorResponse } from '../jobs/queue-error.filter';
 import { UpdatePingDto } from '../pings/dto/update-ping.dto';
 import { PingBatcher } from '../pings/ping-batcher.service';
@@ -62,7 +64,7 @@ export function agentFastPath(app: INestApplication): (req: IncomingMessage, res
     if (path === UPDATE_PING) return void updatePing(req, res, d).catch(fail);
     if (path === PULL_JOB) return void pullJob(req, res, q === -1 ? {} : parseQuery(url.slice(q + 1)), d).catch(fail);
     const result = SEND_RESULT.exec(path);
-    if (result) return void sendResult(req, res, result, d).catch(fail);
+    if (result) return void sendResult(req, res, result, q === -1 ? {} : parseQuery(url.slice(q + 1)), d).catch(fail);
     return next();
   };
 }
@@ -129,16 +131,39 @@ async function pullJob(req: FastRequest, res: ServerResponse, rawQuery: Record<s
   }
 }
 
-/** 200 `{repeated}`: true when this claim had already completed the job (first outcome kept). */
-async function sendResult(req: FastRequest, res: ServerResponse, [, ws, id]: RegExpExecArray, d: FastPathDeps): Promise<void> {
+/**
+ * 200 `{repeated}`: true when this claim had already completed the job (first outcome kept).
+ * With `?next=true`, also `next`: the agent's next job claimed right after (`{job, job_token}`),
+ * or null when there is none for it now (it then long-polls as usual).
+ */
+async function sendResult(req: FastRequest, res: ServerResponse, [, ws, id]: RegExpExecArray, rawQuery: Record<string, unknown>, d: FastPathDeps): Promise<void> {
   const agent = d.guard.identify(req);
   // Express decodes route parameters; so does this (a bad escape is a 400, as there).
   const grant = jobGrantFor(d.tokens, { headers: req.headers, agent }, decodeParam(id ?? ''), decodeParam(ws ?? ''));
+  const query = (await d.pipe.transform({ ...rawQuery }, { type: 'query', metatype: SendResultQuery })) as SendResultQuery;
   await parseBody(parseResultBody, req, res);
   const body = (await d.pipe.transform(req.body, { type: 'body', metatype: SendResultDto })) as SendResultDto;
   const reply = await d.jobs.sendResult(grant, body);
-  sendJson(res, HttpStatus.OK, reply);
   if (!reply.repeated) d.logger.log(`job ${grant.jobId} (claim ${grant.claimId}) ${body.success ? 'succeeded' : 'failed'} on ${agent.worker}`);
+  if (!query.next) return sendJson(res, HttpStatus.OK, reply);
+  sendJson(res, HttpStatus.OK, { ...reply, next: await claimNext(agent, res, d) });
+}
+
+/**
+ * The next job for a busy agent, as `pull_job?wait_s=0&prefetch=true` gives it. The result is
+ * stored by now: a failure here costs the agent only a pull, so it is logged and `null`.
+ */
+async function claimNext(agent: AgentIdentity, res: ServerResponse, d: FastPathDeps): Promise<PullJobReply | null> {
+  try {
+    const outcome = await d.pull.pull(agent, 0, res, true);
+    if (outcome.kind !== 'job') return null;
+    d.logger.log(`job ${outcome.job.id} (tag ${outcome.job.tag}, claim ${outcome.job.claimId}) delivered to ${agent.worker} with a result's reply`);
+    return d.pull.reply(outcome.job, agent);
+  } catch (e) {
+    if (e instanceof ForbiddenException) return null;
+    d.logger.warn(`no next job for ${agent.worker} with its result's reply: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  }
 }
 
 /**

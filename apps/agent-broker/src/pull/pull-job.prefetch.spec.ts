@@ -81,4 +81,61 @@ describe('pull_job prefetch and release_job: a busy agent asks ahead, an idle on
     const { rows } = await h.pool.query(`SELECT worker, running FROM job_queue WHERE id = $1`, [id]);
     expect(rows[0]).toEqual({ worker: 'ag-edge-mine', running: true });
   });
+
+  describe('send_result?next=true: the result, and the busy agent\'s next job in its reply', () => {
+    const sendResult = (token: string, suffix: string, id: string, jobToken: string, query: string) =>
+      h.http.post(`/api/w/acme/agent_workers/send_result/${id}?${query}`).set({ ...agentHeaders(token, suffix), 'X-Job-Token': jobToken }).send({ success: true, result: { id }, duration_ms: 2 });
+
+    it('stores the result, then claims the next job as a prefetch would; the job token works and a repeat claims no second job twice', async () => {
+      const token = agentToken(h.keys, { tags: ['nx-one'] });
+      const [a, b, c] = await h.queue.pushMany([newJob('nx-one'), newJob('nx-one'), newJob('nx-one')]);
+      const first = await pull(token, 'w', 'wait_s=0').expect(200);
+      expect(first.body.job.id).toBe(a);
+
+      const reply = await sendResult(token, 'w', a!, first.body.job_token, 'next=true').expect(200);
+      expect(reply.body).toMatchObject({ repeated: false, next: { job: { id: b }, job_token: expect.any(String) } });
+      expect(await h.queue.get('acme', a!)).toMatchObject({ type: 'CompletedJob', success: true, result: { id: a } });
+      const { rows } = await h.pool.query(`SELECT worker, running FROM job_queue WHERE id = $1`, [b]);
+      expect(rows[0]).toEqual({ worker: 'ag-edge-w', running: true });
+
+      // The job token that came with it completes that job, and can ask for the next one too.
+      const second = await sendResult(token, 'w', b!, reply.body.next.job_token, 'next=1').expect(200);
+      expect(second.body).toMatchObject({ repeated: false, next: { job: { id: c } } });
+      // A repeated result (a retry whose reply was lost) is 200 and claims only what is left: nothing.
+      const again = await sendResult(token, 'w', b!, reply.body.next.job_token, 'next=true').expect(200);
+      expect(again.body).toEqual({ repeated: true, next: null });
+    });
+
+    it('answers next: null with nothing queued, and without ?next the reply has no next at all', async () => {
+      const token = agentToken(h.keys, { tags: ['nx-none'] });
+      const id = await h.queue.push(newJob('nx-none'));
+      const got = await pull(token, 'w', 'wait_s=0').expect(200);
+      await sendResult(token, 'w', id, got.body.job_token, 'next=true').expect(200, { repeated: false, next: null });
+      const other = await h.queue.push(newJob('nx-none'));
+      const got2 = await pull(token, 'w', 'wait_s=0').expect(200);
+      await sendResult(token, 'w', other, got2.body.job_token, 'next=false').expect(200, { repeated: false });
+    });
+
+    it('gives the next job to an idle agent with the same tags that is waiting, not to the busy one', async () => {
+      const token = agentToken(h.keys, { tags: ['nx-idle'] });
+      const id = await h.queue.push(newJob('nx-idle'));
+      const got = await pull(token, 'busy', 'wait_s=0').expect(200);
+      const idle = pull(token, 'idle', 'wait_s=5').then((r) => r);
+      await waitingCount(1);
+      const reply = await sendResult(token, 'busy', id, got.body.job_token, 'next=true').expect(200);
+      expect(reply.body).toEqual({ repeated: false, next: null });
+      const queued = await h.queue.push(newJob('nx-idle'));
+      expect((await idle).body.job.id).toBe(queued);
+    });
+
+    it.each([['yes'], ['2']])('refuses next=%p with 400 naming the parameter, and stores nothing', async (value) => {
+      const token = agentToken(h.keys, { tags: ['nx-bad'] });
+      const id = await h.queue.push(newJob('nx-bad'));
+      const got = await pull(token, 'w', 'wait_s=0').expect(200);
+      const res = await sendResult(token, 'w', id, got.body.job_token, `next=${value}`).expect(400);
+      expect(res.body.error.message).toMatch(/next/);
+      const { rows } = await h.pool.query(`SELECT running FROM job_queue WHERE id = $1`, [id]);
+      expect(rows[0]).toEqual({ running: true });
+    });
+  });
 });

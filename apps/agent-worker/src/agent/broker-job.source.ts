@@ -14,6 +14,13 @@ export interface BrokerJobSourceOptions {
   retry?: RetryPolicy;
 }
 
+/** A reported outcome before it is sent; `next` is set when a prefetch pull rides on it. */
+interface UnsentResult {
+  job: WorkerJob;
+  body: object;
+  next?: (reply: PullJobReply | null) => void;
+}
+
 /** A few quick retries; the worker loop adds its own backoff around these calls. */
 const SHORT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 250, maxDelayMs: 2000 };
 
@@ -31,6 +38,8 @@ export class BrokerJobSource implements JobSource {
    */
   readonly pullRefreshesPing = true;
   private readonly http: RetryingHttpClient;
+  /** Results reported but not sent yet: a prefetch pull made meanwhile goes with one of them. */
+  private readonly unsent: UnsentResult[] = [];
 
   constructor(private readonly o: BrokerJobSourceOptions) {
     this.http = new RetryingHttpClient({
@@ -41,8 +50,20 @@ export class BrokerJobSource implements JobSource {
     });
   }
 
-  /** `prefetch`: the broker serves this poll only with jobs no idle agent with our tags waits for. */
+  /**
+   * `prefetch`: the broker serves this poll only with jobs no idle agent with our tags waits
+   * for. A prefetch asked for while a result is about to be sent rides on it (`send_result?
+   * next=true`, one exchange instead of two); when that brings no job, it long-polls as usual.
+   */
   async pull(signal: AbortSignal, options?: PullOptions): Promise<WorkerJob | null> {
+    if (options?.prefetch && !signal.aborted) {
+      const carrier = this.unsent.find((r) => !r.next);
+      if (carrier) {
+        const next = await new Promise<PullJobReply | null>((resolve) => (carrier.next = resolve));
+        if (next) return toWorkerJob(next);
+        if (signal.aborted) return null;
+      }
+    }
     const query = { wait_s: this.o.pullWaitS, ...(options?.prefetch ? { prefetch: 'true' } : {}) };
     const res = await this.call(() => this.http.post<PullJobReply | ''>('/api/agent_workers/pull_job', {}, { query, timeoutMs: (this.o.pullWaitS + 15) * 1000, signal }));
     if (res.status === 204 || !res.data) return null;
@@ -88,7 +109,12 @@ export class BrokerJobSource implements JobSource {
     }
   }
 
-  async complete(job: WorkerJob, outcome: ExecutionResult): Promise<void> {
+  /**
+   * Sends the outcome (retried until delivered) on the event loop's next turn rather than at
+   * once: the worker loop asks for its next prefetch in the same turn as it reports, and that
+   * pull then goes in this request (see `pull`).
+   */
+  complete(job: WorkerJob, outcome: ExecutionResult): Promise<void> {
     const body = outcome.success
       ? { success: true, result: outcome.result ?? null, duration_ms: Math.round(outcome.durationMs) }
       : {
@@ -97,7 +123,23 @@ export class BrokerJobSource implements JobSource {
           duration_ms: Math.round(outcome.durationMs),
           ...(outcome.canceledBy ? { canceled_by: outcome.canceledBy } : {}),
         };
-    await this.call(() => this.http.post(`/api/w/${job.workspaceId}/agent_workers/send_result/${job.id}`, body, { headers: { 'x-job-token': job.token }, retry: RETRY_FOREVER }));
+    const pending: UnsentResult = { job, body };
+    this.unsent.push(pending);
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.sendResult(pending));
+  }
+
+  private async sendResult(r: UnsentResult): Promise<void> {
+    this.unsent.splice(this.unsent.indexOf(r), 1);
+    const path = `/api/w/${r.job.workspaceId}/agent_workers/send_result/${r.job.id}`;
+    const headers = { 'x-job-token': r.job.token };
+    let next: PullJobReply | null = null;
+    try {
+      const res = await this.call(() => this.http.post<{ repeated: boolean; next?: PullJobReply | null }>(path, r.body, { headers, retry: RETRY_FOREVER, ...(r.next ? { query: { next: 'true' } } : {}) }));
+      next = res.data?.next ?? null;
+    } finally {
+      // A pull riding on this result long-polls by itself if no job came back (or it failed).
+      r.next?.(next);
+    }
   }
 
   async ping(p: WorkerPing): Promise<void> {
