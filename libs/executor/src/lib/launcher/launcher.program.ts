@@ -5,7 +5,8 @@
  *
  * Worker → launcher: `{ type: 'spawn', id, command, args, cwd, env }`, `{ type: 'cut', id }`.
  * Launcher → worker, per id, in this order: `spawned {pid}` or `error {message, code}`;
- * then `data {fd, data}`…, `exit {code, signal}` and `close`.
+ * then `data {fd, data}`…, `exit {code, signal}` and `close` — or, when the output closed
+ * right after the exit, one `exit {code, signal, closed: true}`.
  *
  * It exits when its channel closes (the worker exited or let it go); it ignores SIGTERM,
  * SIGINT and SIGHUP so that a signal to the worker's whole group cannot cut the jobs a
@@ -56,12 +57,22 @@ function start(m) {
     });
     stream.on('error', () => undefined);
   }
-  child.once('exit', (code, signal) => send({ type: 'exit', id: m.id, code, signal }, 0));
+  // 'close' usually follows 'exit' at once: then one message says both.
+  let exit;
+  child.once('exit', (code, signal) => {
+    exit = { code, signal };
+    setImmediate(() => {
+      if (exit) send({ type: 'exit', id: m.id, code, signal }, 0);
+      exit = undefined;
+    });
+  });
   child.once('close', () => {
     children.delete(m.id);
     paused.delete(child.stdout);
     paused.delete(child.stderr);
-    send({ type: 'close', id: m.id }, 0);
+    if (exit) send({ type: 'exit', id: m.id, code: exit.code, signal: exit.signal, closed: true }, 0);
+    else send({ type: 'close', id: m.id }, 0);
+    exit = undefined;
   });
 }
 
