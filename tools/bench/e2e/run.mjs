@@ -35,6 +35,8 @@ const { values: v } = parseArgs({
     'gap-ms': { type: 'string', default: '20' },
     'warmup-jobs': { type: 'string', default: '10' },
     'log-level': { type: 'string', default: 'info' },
+    // JOB_LAUNCHER of the measured workers: 1 (the default) or 0 (each job forked by the worker).
+    'job-launcher': { type: 'string', default: '1' },
     // Without it, a third worker is traced with its 50 ms empty-pull pause removed (lib/worker-trace.cjs).
     'skip-what-if': { type: 'boolean', default: false },
     dist: { type: 'boolean', default: false },
@@ -88,7 +90,9 @@ function order(jobs, echoJobs) {
 /** A fresh worker with the tracing preload, the sequential series again; its breakdown. */
 async function tracedPhase(driver, db, dbUrl, noEmptyPullDelay) {
   const traceFile = path.join(buildDir, `trace-${process.pid}-${noEmptyPullDelay ? 'what-if' : 'as-is'}.json`);
-  const worker = await startWorker({ script: scripts.worker, databaseUrl: dbUrl, concurrency: 1, suffix: noEmptyPullDelay ? 'what-if' : 'trace', db, traceFile, noEmptyPullDelay, logLevel: v['log-level'] });
+  // JOB_LAUNCHER=0: the trace hooks child_process.spawn in the worker, where the job's spawn,
+  // exit and close are only seen when the worker forks the job itself.
+  const worker = await startWorker({ script: scripts.worker, databaseUrl: dbUrl, concurrency: 1, suffix: noEmptyPullDelay ? 'what-if' : 'trace', db, traceFile, noEmptyPullDelay, logLevel: v['log-level'], jobLauncher: '0' });
   let samples;
   let burst;
   try {
@@ -150,7 +154,7 @@ try {
 
   const runs = [];
   for (let r = 0; r < o.runs; r++) {
-    const worker = await startWorker({ script: scripts.worker, databaseUrl: dbUrl, concurrency: 1, suffix: `run${r}`, db, logLevel: v['log-level'] });
+    const worker = await startWorker({ script: scripts.worker, databaseUrl: dbUrl, concurrency: 1, suffix: `run${r}`, db, logLevel: v['log-level'], jobLauncher: v['job-launcher'] });
     try {
       if (o.warmupJobs) await driver.call({ cmd: 'sequential', series: order(o.warmupJobs, o.warmupJobs), gapMs: o.gapMs, timeoutMs: SEQ_TIMEOUT_MS });
       const t0 = Date.now();
@@ -172,7 +176,7 @@ try {
 
   const sweep = [];
   for (const c of o.concurrency.filter((c) => c !== 1)) {
-    const worker = await startWorker({ script: scripts.worker, databaseUrl: dbUrl, concurrency: c, suffix: `c${c}`, db, logLevel: v['log-level'] });
+    const worker = await startWorker({ script: scripts.worker, databaseUrl: dbUrl, concurrency: c, suffix: `c${c}`, db, logLevel: v['log-level'], jobLauncher: v['job-launcher'] });
     try {
       sweep.push({ concurrency: c, burst: await bursts(driver, o.burst) });
     } finally {

@@ -18,8 +18,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * @param {string} [o.traceFile]  preload lib/worker-trace.cjs, writing its events here on exit
  * @param {boolean} [o.noEmptyPullDelay]  with traceFile: the what-if of worker-trace.cjs
  * @param {string} [o.logLevel]
+ * @param {string} [o.jobLauncher]  JOB_LAUNCHER ('1': jobs started by the job launcher; '0': forked by the worker)
  */
-export async function startWorker({ script, databaseUrl, concurrency, suffix, db, traceFile, noEmptyPullDelay = false, logLevel = 'info' }) {
+export async function startWorker({ script, databaseUrl, concurrency, suffix, db, traceFile, noEmptyPullDelay = false, logLevel = 'info', jobLauncher = '1' }) {
   const port = await freePort();
   const env = {
     DATABASE_URL: databaseUrl,
@@ -28,6 +29,7 @@ export async function startWorker({ script, databaseUrl, concurrency, suffix, db
     WORKER_CONCURRENCY: String(concurrency),
     HEALTH_PORT: String(port),
     LOG_LEVEL: logLevel,
+    JOB_LAUNCHER: jobLauncher,
     // The worker's own PATH default, written out: jobs find bash where production would.
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
   };
