@@ -26,12 +26,16 @@ export class LaunchedProcess extends EventEmitter implements JobProcess {
   constructor(onCut: () => void) {
     super();
     // Destroying a stream before the launcher's 'close' (the executor's drain cut) asks the
-    // launcher to close its end too.
+    // launcher to close its ends too (once for both).
+    let cut = false;
     const stream = () =>
       new Readable({
         read: () => undefined,
         destroy: (err, callback) => {
-          if (!this.closed) onCut();
+          if (!this.closed && !cut) {
+            cut = true;
+            onCut();
+          }
           callback(err);
         },
       });
@@ -172,6 +176,8 @@ export class JobLauncher {
    */
   private lost(launcher: ChildProcess, how: string): void {
     if (this.process === launcher) this.process = undefined;
+    // After an 'error' it may still run: it must not outlive the jobs it can no longer relay.
+    if (launcher.exitCode === null && launcher.signalCode === null) launcher.kill('SIGKILL');
     for (const [id, { job, warn, launcher: owner }] of this.running) {
       if (owner !== launcher) continue;
       this.finished(id);
