@@ -64,7 +64,7 @@ export function agentFastPath(app: INestApplication): (req: IncomingMessage, res
     if (path === UPDATE_PING) return void updatePing(req, res, d).catch(fail);
     if (path === PULL_JOB) return void pullJob(req, res, q === -1 ? {} : parseQuery(url.slice(q + 1)), d).catch(fail);
     const result = SEND_RESULT.exec(path);
-    if (result) return void sendResult(req, res, result, q === -1 ? {} : parseQuery(url.slice(q + 1)), d).catch(fail);
+    if (result) return void sendResult(req, res, result, q === -1 ? undefined : parseQuery(url.slice(q + 1)), d).catch(fail);
     return next();
   };
 }
@@ -136,11 +136,12 @@ async function pullJob(req: FastRequest, res: ServerResponse, rawQuery: Record<s
  * With `?next=true`, also `next`: the agent's next job claimed right after (`{job, job_token}`),
  * or null when there is none for it now (it then long-polls as usual).
  */
-async function sendResult(req: FastRequest, res: ServerResponse, [, ws, id]: RegExpExecArray, rawQuery: Record<string, unknown>, d: FastPathDeps): Promise<void> {
+async function sendResult(req: FastRequest, res: ServerResponse, [, ws, id]: RegExpExecArray, rawQuery: Record<string, unknown> | undefined, d: FastPathDeps): Promise<void> {
   const agent = d.guard.identify(req);
   // Express decodes route parameters; so does this (a bad escape is a 400, as there).
   const grant = jobGrantFor(d.tokens, { headers: req.headers, agent }, decodeParam(id ?? ''), decodeParam(ws ?? ''));
-  const query = (await d.pipe.transform({ ...rawQuery }, { type: 'query', metatype: SendResultQuery })) as SendResultQuery;
+  // Most results come without a query string: nothing to validate then.
+  const query = rawQuery ? ((await d.pipe.transform({ ...rawQuery }, { type: 'query', metatype: SendResultQuery })) as SendResultQuery) : new SendResultQuery();
   await parseBody(parseResultBody, req, res);
   const body = (await d.pipe.transform(req.body, { type: 'body', metatype: SendResultDto })) as SendResultDto;
   const reply = await d.jobs.sendResult(grant, body);
