@@ -86,7 +86,7 @@ describe('pull_job prefetch and release_job: a busy agent asks ahead, an idle on
     const sendResult = (token: string, suffix: string, id: string, jobToken: string, query: string) =>
       h.http.post(`/api/w/acme/agent_workers/send_result/${id}?${query}`).set({ ...agentHeaders(token, suffix), 'X-Job-Token': jobToken }).send({ success: true, result: { id }, duration_ms: 2 });
 
-    it('stores the result, then claims the next job as a prefetch would; the job token works and a repeat claims no second job twice', async () => {
+    it('stores the result, then claims the next job as a prefetch would, whose job token works; a repeated result claims only what is left', async () => {
       const token = agentToken(h.keys, { tags: ['nx-one'] });
       const [a, b, c] = await h.queue.pushMany([newJob('nx-one'), newJob('nx-one'), newJob('nx-one')]);
       const first = await pull(token, 'w', 'wait_s=0').expect(200);
