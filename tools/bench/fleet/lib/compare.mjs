@@ -31,19 +31,19 @@ async function waitFor(probe, what, timeoutMs) {
  */
 function cpuSeconds(groups) {
   const stats = procStats();
+  const launchers = [...stats.values()].filter((c) => c.launcher);
   const out = {};
   for (const [name, { pids, worker }] of Object.entries(groups)) {
     let own = 0;
     let children = 0;
     let launcher = 0;
-    for (const pid of pids()) {
+    for (const pid of pids(stats)) {
       const t = stats.get(Number(pid));
       if (!t) continue;
       own += t.own;
       children += t.children;
       if (!worker) continue;
-      for (const [, c] of stats) {
-        if (c.ppid !== Number(pid) || !c.launcher) continue;
+      for (const c of launchers.filter((l) => l.ppid === Number(pid))) {
         own += c.own;
         launcher += c.own;
         children += c.children;
@@ -58,7 +58,7 @@ function cpuSeconds(groups) {
   return out;
 }
 
-/** pid -> { ppid, own, children (ticks), launcher (is a job launcher) } for every process. */
+/** pid -> { comm, ppid, own, children (ticks), launcher (is a job launcher) } for every process. */
 function procStats() {
   const stats = new Map();
   let entries = [];
@@ -74,7 +74,7 @@ function procStats() {
       const f = raw.slice(raw.lastIndexOf(') ') + 2).split(' ');
       const comm = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
       const launcher = comm === 'node' && Number(f[1]) > 1 && readFileSync(`/proc/${d}/cmdline`, 'utf8').startsWith('millrace-job-launcher');
-      stats.set(Number(d), { ppid: Number(f[1]), own: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]), launcher });
+      stats.set(Number(d), { comm, ppid: Number(f[1]), own: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]), launcher });
     } catch {
       // Gone meanwhile.
     }
@@ -83,12 +83,8 @@ function procStats() {
 }
 
 /** Every PostgreSQL process of the machine (the benchmark's server is the busy one). */
-function postgresPids() {
-  try {
-    return readdirSync('/proc').filter((d) => /^\d+$/.test(d) && readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres');
-  } catch {
-    return [];
-  }
+function postgresPids(stats = procStats()) {
+  return [...stats].filter(([, s]) => s.comm === 'postgres').map(([pid]) => pid);
 }
 
 /** The embedded server's processes: postgres processes whose working directory is its data directory. */

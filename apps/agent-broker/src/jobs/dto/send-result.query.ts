@@ -1,4 +1,4 @@
-import { Transform } from 'class-transformer';
+import { ToBool } from '@millrace/server-kit';
 import { IsBoolean, IsOptional } from 'class-validator';
 
 /**
@@ -9,7 +9,7 @@ import { IsBoolean, IsOptional } from 'class-validator';
  */
 export class SendResultQuery {
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value))
+  @ToBool()
   @IsBoolean({ message: 'next must be true or false' })
   next = false;
 }

@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { ToBool } from '@millrace/server-kit';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const MAX_WAIT_S = 55;
@@ -18,7 +19,7 @@ export class PullJobQuery {
    * (`release_job`) soon.
    */
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value))
+  @ToBool()
   @IsBoolean({ message: 'prefetch must be true or false' })
   prefetch = false;
 }
