@@ -1,14 +1,14 @@
-import { BadRequestException, ForbiddenException, HttpStatus, INestApplication, Logger, UnauthorizedException, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, HttpStatus, INestApplication, Logger, UnauthorizedException, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, type Request, type RequestHandler, type Response } from 'express';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import type { PullJobReply } from '@millrace/contracts';
-import { QueueError, type WorkerPing } from '@millrace/queue';
+import { type ClaimedJob, QueueError, type WorkerPing } from '@millrace/queue';
 import { createValidationPipe, toErrorResponse } from '@millrace/server-kit';
 import type { AgentIdentity } from '../auth/agent-identity';
 import { AgentTokenGuard } from '../auth/agent-token.guard';
 import { jobGrantFor } from '../auth/job-token.guard';
+import type { JobGrant } from '../auth/job-token.service';
 import { JobTokenService } from '../auth/job-token.service';
 import { AgentJobsService } from '../jobs/agent-jobs.service';
 import { SendResultDto } from '../jobs/dto/send-result.dto';
@@ -144,26 +144,35 @@ async function sendResult(req: FastRequest, res: ServerResponse, [, ws, id]: Reg
   const query = rawQuery ? ((await d.pipe.transform({ ...rawQuery }, { type: 'query', metatype: SendResultQuery })) as SendResultQuery) : new SendResultQuery();
   await parseBody(parseResultBody, req, res);
   const body = (await d.pipe.transform(req.body, { type: 'body', metatype: SendResultDto })) as SendResultDto;
-  const reply = await d.jobs.sendResult(grant, body);
-  if (!reply.repeated) d.logger.log(`job ${grant.jobId} (claim ${grant.claimId}) ${body.success ? 'succeeded' : 'failed'} on ${agent.worker}`);
-  if (!query.next) return sendJson(res, HttpStatus.OK, reply);
-  sendJson(res, HttpStatus.OK, { ...reply, next: await claimNext(agent, res, d) });
+  const logStored = (repeated: boolean) => {
+    if (!repeated) d.logger.log(`job ${grant.jobId} (claim ${grant.claimId}) ${body.success ? 'succeeded' : 'failed'} on ${agent.worker}`);
+  };
+  if (!query.next) {
+    const reply = await d.jobs.sendResult(grant, body);
+    logStored(reply.repeated);
+    return sendJson(res, HttpStatus.OK, reply);
+  }
+  const { repeated, next } = await storeWithNext(agent, grant, body, d);
+  logStored(repeated);
+  if (next) d.logger.log(`job ${next.id} (tag ${next.tag}, claim ${next.claimId}) delivered to ${agent.worker} with a result's reply`);
+  sendJson(res, HttpStatus.OK, { repeated, next: next ? d.pull.reply(next, agent) : null });
 }
 
 /**
- * The next job for a busy agent, as `pull_job?wait_s=0&prefetch=true` gives it. The result is
- * stored by now: a failure here costs the agent only a pull, so it is logged and `null`.
+ * The result, and the agent's next job claimed as `pull_job?wait_s=0&prefetch=true` would
+ * claim it, in one statement (PgJobQueue.completeAndClaim). The next job only saves the agent
+ * a pull: if the database fails that statement, the result is stored on its own and the
+ * agent gets `next: null` (a refused result — a stale claim — is refused as without `next`).
  */
-async function claimNext(agent: AgentIdentity, res: ServerResponse, d: FastPathDeps): Promise<PullJobReply | null> {
+async function storeWithNext(agent: AgentIdentity, grant: JobGrant, body: SendResultDto, d: FastPathDeps): Promise<{ repeated: boolean; next: ClaimedJob | null }> {
+  const claim = d.pull.nextClaimFor(agent);
+  if (!claim) return { ...(await d.jobs.sendResult(grant, body)), next: null };
   try {
-    const outcome = await d.pull.pull(agent, 0, res, true);
-    if (outcome.kind !== 'job') return null;
-    d.logger.log(`job ${outcome.job.id} (tag ${outcome.job.tag}, claim ${outcome.job.claimId}) delivered to ${agent.worker} with a result's reply`);
-    return d.pull.reply(outcome.job, agent);
+    return await d.jobs.sendResultAndClaim(grant, body, claim);
   } catch (e) {
-    if (e instanceof ForbiddenException) return null;
-    d.logger.warn(`no next job for ${agent.worker} with its result's reply: ${e instanceof Error ? e.message : String(e)}`);
-    return null;
+    if (e instanceof QueueError) throw e;
+    d.logger.warn(`no next job for ${agent.worker} with its result's reply (${e instanceof Error ? e.message : String(e)}); storing the result alone`);
+    return { ...(await d.jobs.sendResult(grant, body)), next: null };
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable, PayloadTooLargeException } from '@nestjs/common';
-import { JobError, JobOutcome, PgJobQueue } from '@millrace/queue';
+import { ClaimedJob, ClaimRequest, JobError, JobOutcome, PgJobQueue } from '@millrace/queue';
 import type { JobGrant } from '../auth/job-token.service';
 import { AgentBrokerConfig } from '../config/agent-broker.config';
 import { PushLogsDto } from './dto/push-logs.dto';
@@ -51,9 +51,17 @@ export class AgentJobsService {
   }
 
   async sendResult(grant: JobGrant, dto: SendResultDto): Promise<{ repeated: boolean }> {
-    // The agent the job token names ran it, whatever name the claim was first made under.
-    const common = { result: dto.result ?? null, durationMs: dto.duration_ms, memPeak: dto.mem_peak, worker: grant.worker };
-    const outcome: JobOutcome = dto.success ? { success: true, ...common } : { success: false, ...common, error: errorOf(dto.result), canceledBy: dto.canceled_by };
-    return this.queue.complete(grant.jobId, grant.claimId, outcome);
+    return this.queue.complete(grant.jobId, grant.claimId, outcomeOf(grant, dto));
   }
+
+  /** sendResult, and one more job claimed for `next` in the same statement (send_result?next=true). */
+  async sendResultAndClaim(grant: JobGrant, dto: SendResultDto, next: Omit<ClaimRequest, 'limit'>): Promise<{ repeated: boolean; next: ClaimedJob | null }> {
+    return this.queue.completeAndClaim(grant.jobId, grant.claimId, outcomeOf(grant, dto), next);
+  }
+}
+
+function outcomeOf(grant: JobGrant, dto: SendResultDto): JobOutcome {
+  // The agent the job token names ran it, whatever name the claim was first made under.
+  const common = { result: dto.result ?? null, durationMs: dto.duration_ms, memPeak: dto.mem_peak, worker: grant.worker };
+  return dto.success ? { success: true, ...common } : { success: false, ...common, error: errorOf(dto.result), canceledBy: dto.canceled_by };
 }

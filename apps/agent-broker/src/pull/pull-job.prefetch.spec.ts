@@ -128,6 +128,38 @@ describe('pull_job prefetch and release_job: a busy agent asks ahead, an idle on
       expect((await idle).body.job.id).toBe(queued);
     });
 
+    it('stores the result and the next job in one statement; if the database fails it, stores the result alone and answers next: null', async () => {
+      const token = agentToken(h.keys, { tags: ['nx-fail'] });
+      const [a, b] = await h.queue.pushMany([newJob('nx-fail'), newJob('nx-fail')]);
+      const got = await pull(token, 'w', 'wait_s=0').expect(200);
+      expect(got.body.job.id).toBe(a);
+      const combined = jest.spyOn(h.queue, 'completeAndClaim').mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+      try {
+        const reply = await sendResult(token, 'w', a!, got.body.job_token, 'next=true').expect(200);
+        expect(reply.body).toEqual({ repeated: false, next: null });
+        expect(combined).toHaveBeenCalledTimes(1);
+      } finally {
+        combined.mockRestore();
+      }
+      expect(await h.queue.get('acme', a!)).toMatchObject({ type: 'CompletedJob', success: true, result: { id: a } });
+      const { rows } = await h.pool.query(`SELECT running FROM job_queue WHERE id = $1`, [b]);
+      expect(rows[0]).toEqual({ running: false });
+    });
+
+    it('refuses a stale job token with next=true as without it, and claims nothing', async () => {
+      const token = agentToken(h.keys, { tags: ['nx-stale'] });
+      const [a, b] = await h.queue.pushMany([newJob('nx-stale'), newJob('nx-stale')]);
+      const got = await pull(token, 'w', 'wait_s=0').expect(200);
+      expect(got.body.job.id).toBe(a);
+      // The monitor requeued the job meanwhile: this claim is dead.
+      const held = await h.pool.query(`SELECT claim_id FROM job_queue WHERE id = $1`, [a]);
+      expect(await h.queue.release([{ jobId: a!, claimId: held.rows[0].claim_id }])).toBe(1);
+      const res = await sendResult(token, 'w', a!, got.body.job_token, 'next=true').expect(409);
+      expect(res.body.error.message).toMatch(/claim/);
+      const { rows } = await h.pool.query(`SELECT count(*) FILTER (WHERE NOT running)::int AS queued FROM job_queue WHERE id = ANY($1::uuid[])`, [[a, b]]);
+      expect(rows[0]).toEqual({ queued: 2 });
+    });
+
     it.each([['yes'], ['2']])('refuses next=%p with 400 naming the parameter, and stores nothing', async (value) => {
       const token = agentToken(h.keys, { tags: ['nx-bad'] });
       const id = await h.queue.push(newJob('nx-bad'));

@@ -1,5 +1,5 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
-import { ClaimedJob, PgJobQueue } from '@millrace/queue';
+import { ClaimedJob, ClaimRequest, PgJobQueue } from '@millrace/queue';
 import type { ServerResponse } from 'node:http';
 import type { AgentIdentity } from '../auth/agent-identity';
 import { JobTokenService } from '../auth/job-token.service';
@@ -34,7 +34,7 @@ export class PullService {
     if (waitS === 0) {
       // A prefetch never takes a job an idle agent here is waiting for.
       if (prefetch && this.registry.hasIdleWaiter(agent.tagsKey)) return { kind: 'no_job' };
-      const [job] = await this.queue.claim({ worker: agent.worker, tags: agent.tags, limit: 1, excludeKinds: AGENT_EXCLUDED_KINDS });
+      const [job] = await this.queue.claim({ ...claimFor(agent), limit: 1 });
       return job ? { kind: 'job', job } : { kind: 'no_job' };
     }
     return new Promise<WaitOutcome>((resolve) => {
@@ -55,8 +55,25 @@ export class PullService {
     });
   }
 
+  /**
+   * What `pull(agent, 0, res, true)` would claim with (send_result?next=true claims the busy
+   * agent's next job with its result), or null when that pull would answer no job without
+   * asking the database: no tags, the broker stopping, or an idle agent with the same tags
+   * waiting (a prefetch never takes its job). Like a poll, it is a sign of life.
+   */
+  nextClaimFor(agent: AgentIdentity): Omit<ClaimRequest, 'limit'> | null {
+    if (agent.tags.length === 0) return null;
+    this.pings.touch(agent.worker);
+    if (this.dispatcher.isStopping || this.registry.hasIdleWaiter(agent.tagsKey)) return null;
+    return claimFor(agent);
+  }
+
   reply(job: ClaimedJob, agent: AgentIdentity): PullJobReply {
     const token = this.tokens.sign({ jobId: job.id, claimId: job.claimId, worker: agent.worker, workspaceId: job.workspaceId }, job.timeoutS);
     return { job: toPulledJobView(job), job_token: token };
   }
+}
+
+function claimFor(agent: AgentIdentity): Omit<ClaimRequest, 'limit'> {
+  return { worker: agent.worker, tags: agent.tags, excludeKinds: AGENT_EXCLUDED_KINDS };
 }

@@ -24,6 +24,7 @@ import { toPushColumns } from './new-job.validation';
 import { ASSIGN_WORKERS } from './sql/assign-workers.sql';
 import { claimJobsStatement } from './sql/claim-jobs.sql';
 import { COMPLETED_IN_WORKSPACE } from './sql/completed-in-workspace.sql';
+import { finishAndClaimStatement } from './sql/finish-and-claim.sql';
 import { FINISH_JOBS, FINISH_JOBS_COUNT } from './sql/finish-jobs.sql';
 import { FLAG_CANCEL } from './sql/flag-cancel.sql';
 import { HEARTBEAT } from './sql/heartbeat.sql';
@@ -97,10 +98,7 @@ export class PgJobQueue {
     if (!Number.isInteger(req.limit) || req.limit < 1 || req.limit > MAX_CLAIM) {
       throw new QueueError(QueueErrorCode.InvalidJob, `limit: must be an integer from 1 to ${MAX_CLAIM}`);
     }
-    if (typeof req.worker !== 'string' || req.worker === '') throw new QueueError(QueueErrorCode.InvalidJob, 'worker: is required');
-    // Duplicates would read a tag's range twice; invalid tags can match nothing.
-    const tags = [...new Set(req.tags)].filter(isValidTag);
-    const excluded = (req.excludeKinds ?? []).filter((k) => (JOB_KINDS as readonly string[]).includes(k));
+    const { tags, excluded } = claimFilters(req);
     if (tags.length === 0) return [];
     const { rows } = await this.pool.query<ClaimedJobRow>({ ...claimJobsStatement(req.limit, excluded), values: [tags, req.limit, req.worker] });
     return rows.map((row) => toClaimedJob(row, req.worker));
@@ -164,6 +162,34 @@ export class PgJobQueue {
     if ((await this.finishCount([outcomeToFinish(jobId, claimId, outcome)])) === 1) return { repeated: false };
     const state = await this.state(jobId);
     if (state?.completed && sameId(state.completed_claim_id, claimId)) return { repeated: true };
+    throw state ? staleClaim(jobId) : notFound(jobId);
+  }
+
+  /**
+   * `complete`, then `claim` of one more job for `next.worker` — in one statement and one
+   * transaction (FINISH_AND_CLAIM) when it can: an agent's result with its next job
+   * (send_result?next=true) costs one round trip and one commit instead of two. The next job is
+   * claimed only once the result is stored: a stale claim throws as `complete` does and claims
+   * nothing; a repeated result (stored before by this claim) claims on its own afterwards.
+   * With completion hooks (they need the finished rows) it is `complete` then `claim`.
+   */
+  async completeAndClaim(jobId: string, claimId: string, outcome: JobOutcome, next: Omit<ClaimRequest, 'limit'>): Promise<{ repeated: boolean; next: ClaimedJob | null }> {
+    if (!isUuid(jobId)) throw notFound(String(jobId));
+    if (!isUuid(claimId)) throw staleClaim(jobId);
+    const { tags, excluded } = claimFilters(next);
+    const claimOne = async () => (tags.length === 0 ? null : ((await this.claim({ ...next, limit: 1 }))[0] ?? null));
+    if (this.hooks.size > 0 || tags.length === 0) {
+      const { repeated } = await this.complete(jobId, claimId, outcome);
+      return { repeated, next: await claimOne() };
+    }
+    const { rows } = await this.pool.query<{ finished: number } & Partial<ClaimedJobRow>>({
+      ...finishAndClaimStatement(excluded),
+      values: [...toFinishParams([outcomeToFinish(jobId, claimId, outcome)]), tags, next.worker],
+    });
+    const row = rows[0];
+    if (row?.finished === 1) return { repeated: false, next: row.id ? toClaimedJob(row as ClaimedJobRow, next.worker) : null };
+    const state = await this.state(jobId);
+    if (state?.completed && sameId(state.completed_claim_id, claimId)) return { repeated: true, next: await claimOne() };
     throw state ? staleClaim(jobId) : notFound(jobId);
   }
 
@@ -311,4 +337,13 @@ export class PgJobQueue {
     const { rows } = await this.pool.query<JobStateRow>({ ...JOB_STATE, values: [jobId] });
     return rows[0] ?? null;
   }
+}
+
+/** A claim's valid tags (deduplicated: a tag's range is read once) and excluded kinds; checks the worker. */
+function claimFilters(req: Omit<ClaimRequest, 'limit'>): { tags: string[]; excluded: string[] } {
+  if (typeof req.worker !== 'string' || req.worker === '') throw new QueueError(QueueErrorCode.InvalidJob, 'worker: is required');
+  // Invalid tags can match nothing.
+  const tags = [...new Set(req.tags)].filter(isValidTag);
+  const excluded = (req.excludeKinds ?? []).filter((k) => (JOB_KINDS as readonly string[]).includes(k));
+  return { tags, excluded };
 }

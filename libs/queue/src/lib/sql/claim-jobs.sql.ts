@@ -57,24 +57,51 @@ const statements = new Map<string, { name: string; text: string }>();
 
 /** The claim statement for this limit and these excluded kinds (valid JOB_KINDS only). */
 export function claimJobsStatement(limit: number, excludeKinds: readonly string[]): { name: string; text: string } {
-  let perTag = 1;
-  while (perTag < limit) perTag *= 2;
-  const kinds = [...new Set(excludeKinds)].sort();
+  const { perTag, kinds, kindFilter } = claimShape(limit, excludeKinds);
   const name = `millrace_claim_${perTag}_${kinds.join('_') || 'any'}`;
   let statement = statements.get(name);
   if (!statement) {
-    const kindFilter = kinds.length > 0 ? `AND q.kind NOT IN (${kinds.map((k) => `'${k}'`).join(', ')})` : '';
     statement = { name, text: claimJobsText(perTag, kindFilter) };
     statements.set(name, statement);
   }
   return statement;
 }
 
+/** The per-tag LIMIT (the limit rounded up to a power of two), the kinds, and their filter. */
+export function claimShape(limit: number, excludeKinds: readonly string[]): { perTag: number; kinds: string[]; kindFilter: string } {
+  let perTag = 1;
+  while (perTag < limit) perTag *= 2;
+  const kinds = [...new Set(excludeKinds)].sort();
+  const kindFilter = kinds.length > 0 ? `AND q.kind NOT IN (${kinds.map((k) => `'${k}'`).join(', ')})` : '';
+  return { perTag, kinds, kindFilter };
+}
+
+/** The claimed jobs with their definitions, in claim order (reads `picked` and `claimed`). */
+export const CLAIMED_JOBS_SELECT = `SELECT j.id, j.workspace_id, j.kind, j.path, j.language, j.content, j.lock, j.args, j.tag, j.priority, j.timeout_s,
+       j.parent_job, j.root_job, j.flow_step_id, j.created_by, date_part('epoch', j.created_at) * 1000 AS created_at_ms,
+       date_part('epoch', j.scheduled_for) * 1000 AS scheduled_for_ms, c.claim_id,
+       date_part('epoch', c.started_at) * 1000 AS started_at_ms, c.restarts
+FROM job j
+JOIN claimed c ON c.id = j.id
+WHERE j.id = ANY (ARRAY(SELECT id FROM picked))
+ORDER BY c.priority DESC, c.scheduled_for, c.seq`;
+
 function claimJobsText(perTag: number, kindFilter: string): string {
   return `
-WITH picked AS (
+WITH ${claimCtes(perTag, kindFilter, { tags: '$1', limit: '$2', worker: '$3' })}
+${CLAIMED_JOBS_SELECT}`;
+}
+
+/**
+ * The CTEs `picked` and `claimed` (see above), after a `WITH` or a comma; `tags`, `limit` and
+ * `worker` are the placeholders that hold them. `gate`, if given, is a condition with no
+ * reference to the rows (e.g. `EXISTS (SELECT 1 FROM done)`): false, and nothing is read or
+ * claimed.
+ */
+export function claimCtes(perTag: number, kindFilter: string, p: { tags: string; limit: string; worker: string; gate?: string }): string {
+  return `picked AS (
   SELECT c.tid, c.id, c.priority, c.scheduled_for, c.seq
-  FROM unnest($1::text[]) AS t(tag)
+  FROM ${p.gate ? `(SELECT u.tag FROM unnest(${p.tags}::text[]) AS u(tag) WHERE ${p.gate}) AS t` : `unnest(${p.tags}::text[]) AS t(tag)`}
   CROSS JOIN LATERAL (
     SELECT q.ctid AS tid, q.id, q.priority, q.scheduled_for, q.seq
     FROM job_queue q
@@ -84,19 +111,11 @@ WITH picked AS (
     FOR NO KEY UPDATE SKIP LOCKED
   ) c
   ORDER BY c.priority DESC, c.scheduled_for, c.seq
-  LIMIT $2
+  LIMIT ${p.limit}
 ), claimed AS (
   UPDATE job_queue q
-  SET running = true, worker = $3, claim_id = gen_random_uuid(), started_at = now(), last_heartbeat = now()
+  SET running = true, worker = ${p.worker}, claim_id = gen_random_uuid(), started_at = now(), last_heartbeat = now()
   WHERE q.ctid = ANY (ARRAY(SELECT tid FROM picked))
   RETURNING q.id, q.claim_id, q.started_at, q.restarts, q.priority, q.scheduled_for, q.seq
-)
-SELECT j.id, j.workspace_id, j.kind, j.path, j.language, j.content, j.lock, j.args, j.tag, j.priority, j.timeout_s,
-       j.parent_job, j.root_job, j.flow_step_id, j.created_by, date_part('epoch', j.created_at) * 1000 AS created_at_ms,
-       date_part('epoch', j.scheduled_for) * 1000 AS scheduled_for_ms, c.claim_id,
-       date_part('epoch', c.started_at) * 1000 AS started_at_ms, c.restarts
-FROM job j
-JOIN claimed c ON c.id = j.id
-WHERE j.id = ANY (ARRAY(SELECT id FROM picked))
-ORDER BY c.priority DESC, c.scheduled_for, c.seq`;
+)`;
 }

@@ -33,11 +33,8 @@
  * channel. The caller passes each (id, claim) pair once; the same id under several
  * claims is fine, only the holding claim matches.
  */
-function finishJobs(name: string, result: string): { readonly name: string; readonly text: string } {
-  return {
-    name,
-    text: `
-WITH input AS (
+/** The CTEs `input`, `done`, `saved` and `notified` (see above), after a `WITH`. */
+export const FINISH_CTES = `input AS (
   SELECT *
   FROM json_to_recordset($1::json)
     AS i(id uuid, claim_id uuid, success boolean, result text, error text, duration_ms bigint, mem_peak bigint,
@@ -62,9 +59,10 @@ WITH input AS (
   SELECT pg_notify($2, string_agg(n.id::text, ','))
   FROM (SELECT d.id, (row_number() OVER () - 1) / 200 AS chunk FROM done d WHERE d.notify_completion) n
   GROUP BY n.chunk
-)
-${result}`,
-  };
+)`;
+
+function finishJobs(name: string, result: string): { readonly name: string; readonly text: string } {
+  return { name, text: `\nWITH ${FINISH_CTES}\n${result}` };
 }
 
 /** Returns one row per completed job (what completion hooks receive). */
