@@ -57,23 +57,26 @@ const statements = new Map<string, { name: string; text: string }>();
 
 /** The claim statement for this limit and these excluded kinds (valid JOB_KINDS only). */
 export function claimJobsStatement(limit: number, excludeKinds: readonly string[]): { name: string; text: string } {
-  const { perTag, kinds, kindFilter } = claimShape(limit, excludeKinds);
+  const { perTag, kinds } = claimShape(limit, excludeKinds);
   const name = `millrace_claim_${perTag}_${kinds.join('_') || 'any'}`;
   let statement = statements.get(name);
   if (!statement) {
-    statement = { name, text: claimJobsText(perTag, kindFilter) };
+    statement = { name, text: claimJobsText(perTag, kindFilter(kinds)) };
     statements.set(name, statement);
   }
   return statement;
 }
 
-/** The per-tag LIMIT (the limit rounded up to a power of two), the kinds, and their filter. */
-export function claimShape(limit: number, excludeKinds: readonly string[]): { perTag: number; kinds: string[]; kindFilter: string } {
+/** The per-tag LIMIT (the limit rounded up to a power of two) and the excluded kinds, sorted. */
+export function claimShape(limit: number, excludeKinds: readonly string[]): { perTag: number; kinds: string[] } {
   let perTag = 1;
   while (perTag < limit) perTag *= 2;
-  const kinds = [...new Set(excludeKinds)].sort();
-  const kindFilter = kinds.length > 0 ? `AND q.kind NOT IN (${kinds.map((k) => `'${k}'`).join(', ')})` : '';
-  return { perTag, kinds, kindFilter };
+  return { perTag, kinds: [...new Set(excludeKinds)].sort() };
+}
+
+/** The excluded kinds (valid JOB_KINDS only: they are inlined) as a condition on `q`. */
+export function kindFilter(kinds: readonly string[]): string {
+  return kinds.length > 0 ? `AND q.kind NOT IN (${kinds.map((k) => `'${k}'`).join(', ')})` : '';
 }
 
 /** The claimed jobs with their definitions, in claim order (reads `picked` and `claimed`). */
@@ -86,26 +89,26 @@ JOIN claimed c ON c.id = j.id
 WHERE j.id = ANY (ARRAY(SELECT id FROM picked))
 ORDER BY c.priority DESC, c.scheduled_for, c.seq`;
 
-function claimJobsText(perTag: number, kindFilter: string): string {
+function claimJobsText(perTag: number, kinds: string): string {
   return `
-WITH ${claimCtes(perTag, kindFilter, { tags: '$1', limit: '$2', worker: '$3' })}
+WITH ${claimCtes(perTag, kinds, { tags: '$1', limit: '$2', worker: '$3' })}
 ${CLAIMED_JOBS_SELECT}`;
 }
 
 /**
- * The CTEs `picked` and `claimed` (see above), after a `WITH` or a comma; `tags`, `limit` and
- * `worker` are the placeholders that hold them. `gate`, if given, is a condition with no
+ * The CTEs `picked` and `claimed` (see above), after a `WITH` or a comma; `kinds` is a
+ * kindFilter; `tags`, `limit` and `worker` are the placeholders that hold them. `gate`, if given, is a condition with no
  * reference to the rows (e.g. `EXISTS (SELECT 1 FROM done)`): false, and nothing is read or
  * claimed.
  */
-export function claimCtes(perTag: number, kindFilter: string, p: { tags: string; limit: string; worker: string; gate?: string }): string {
+export function claimCtes(perTag: number, kinds: string, p: { tags: string; limit: string; worker: string; gate?: string }): string {
   return `picked AS (
   SELECT c.tid, c.id, c.priority, c.scheduled_for, c.seq
   FROM ${p.gate ? `(SELECT u.tag FROM unnest(${p.tags}::text[]) AS u(tag) WHERE ${p.gate}) AS t` : `unnest(${p.tags}::text[]) AS t(tag)`}
   CROSS JOIN LATERAL (
     SELECT q.ctid AS tid, q.id, q.priority, q.scheduled_for, q.seq
     FROM job_queue q
-    WHERE q.tag = t.tag AND NOT q.running AND q.scheduled_for <= now() ${kindFilter}
+    WHERE q.tag = t.tag AND NOT q.running AND q.scheduled_for <= now() ${kinds}
     ORDER BY q.priority DESC, q.scheduled_for, q.seq
     LIMIT ${perTag}
     FOR NO KEY UPDATE SKIP LOCKED

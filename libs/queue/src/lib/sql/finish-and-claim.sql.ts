@@ -1,4 +1,4 @@
-import { CLAIMED_JOBS_SELECT, claimCtes, claimShape } from './claim-jobs.sql';
+import { CLAIMED_JOBS_SELECT, claimCtes, claimShape, kindFilter } from './claim-jobs.sql';
 import { FINISH_CTES } from './finish-jobs.sql';
 
 /**
@@ -18,14 +18,14 @@ import { FINISH_CTES } from './finish-jobs.sql';
 const statements = new Map<string, { name: string; text: string }>();
 
 export function finishAndClaimStatement(excludeKinds: readonly string[]): { name: string; text: string } {
-  const { perTag, kinds, kindFilter } = claimShape(1, excludeKinds);
+  const { perTag, kinds } = claimShape(1, excludeKinds);
   const name = `millrace_finish_claim_${kinds.join('_') || 'any'}`;
   let statement = statements.get(name);
   if (!statement) {
     statement = {
       name,
       text: `
-WITH ${FINISH_CTES}, ${claimCtes(perTag, kindFilter, { tags: '$3', limit: '1', worker: '$4', gate: 'EXISTS (SELECT 1 FROM done)' })}
+WITH ${FINISH_CTES}, ${claimCtes(perTag, kindFilter(kinds), { tags: '$3', limit: '1', worker: '$4', gate: 'EXISTS (SELECT 1 FROM done)' })}
 SELECT f.finished, f.notifies, n.*
 FROM (SELECT (SELECT count(*) FROM done)::int AS finished, (SELECT count(*) FROM notified)::int AS notifies) f
 LEFT JOIN (${CLAIMED_JOBS_SELECT}) n ON true`,
