@@ -51,6 +51,8 @@ const { values: v } = parseArgs({
     // per cent within a minute, and a round of each worker side by side sees the same drift.
     'compare-jobs': { type: 'string', default: '200' },
     'compare-rounds': { type: 'string', default: '6' },
+    // Jobs each worker runs first, not measured (warm-up).
+    'compare-warmup-jobs': { type: 'string', default: '200' },
     'skip-compare': { type: 'boolean', default: false },
     // Accepted for the issue's wording; the comparison runs unless --skip-compare.
     'compare-normal': { type: 'boolean', default: false },
@@ -94,6 +96,7 @@ const o = {
   dbPoolMax: num('db-pool-max', 2),
   compareJobs: num('compare-jobs'),
   compareRounds: num('compare-rounds'),
+  compareWarmupJobs: num('compare-warmup-jobs', 0),
 };
 // One client process holds ~2,500 agents: a socket each plus pooled ones for pings/results.
 const clients = v.clients ? num('clients') : Math.max(1, Math.ceil(o.agents / 2500));
@@ -219,7 +222,7 @@ try {
   let compare;
   if (!v['skip-compare']) {
     log('comparing one agent-worker with one normal-worker...');
-    compare = await compareWorkers({ scripts, databaseUrl: dbUrl, brokerUrl: `http://127.0.0.1:${brokerPort}`, brokerPid: broker.pid, privateKeyPem: privateKey, jobs: o.compareJobs, rounds: o.compareRounds, pusher, log, nodeArgs: v['compare-node-args']?.split(/\s+/).filter(Boolean), pin: v['compare-pin'] ? { pgDataDir: server.dataDir } : undefined, jobLauncher: v['compare-job-launcher'] });
+    compare = await compareWorkers({ scripts, databaseUrl: dbUrl, brokerUrl: `http://127.0.0.1:${brokerPort}`, brokerPid: broker.pid, privateKeyPem: privateKey, jobs: o.compareJobs, rounds: o.compareRounds, warmupJobs: o.compareWarmupJobs, pusher, log, nodeArgs: v['compare-node-args']?.split(/\s+/).filter(Boolean), pin: v['compare-pin'] ? { pgDataDir: server.dataDir } : undefined, jobLauncher: v['compare-job-launcher'] });
   }
 
   const report = {
