@@ -50,7 +50,6 @@ export class AgentWorkerService implements OnApplicationBootstrap, BeforeApplica
     // the drain for cancelled jobs to die (kill grace) and report.
     const reportMs = KILL_GRACE_MS + 2_000;
     await this.loop?.stop(Math.max(0, this.config.SHUTDOWN_GRACE_S * 1000 - reportMs - 1_000));
-    await this.executor.close();
   }
 
   private async start(): Promise<void> {

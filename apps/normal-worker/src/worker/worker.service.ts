@@ -75,7 +75,6 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     if (this.loop.state === 'running') this.logger.log(`draining: running jobs get ${this.drainMs} ms to finish`);
     await this.loop.stop(this.drainMs);
-    await this.executor.close();
     await this.watcher.stop();
     await this.wakeup.close();
   }

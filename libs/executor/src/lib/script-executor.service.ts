@@ -38,9 +38,4 @@ export class ScriptExecutor {
   run(job: ExecutionJob, hooks: ExecutionHooks = {}): Promise<ExecutionResult> {
     return this.start(job, hooks).done;
   }
-
-  /** Removes the job directory made ahead for a next job (TempDirs); for a worker that stops. */
-  close(): Promise<void> {
-    return this.tempDirs.close();
-  }
 }

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ExecutionJob, ExecutorSettings, ScriptLanguage } from '../index';
 import { ScriptExecutor } from '../index';
-import { SPARE_DIR_PREFIX } from '../lib/temp-dirs.service';
 
 /** A job with test defaults. */
 export function job(language: ScriptLanguage, content: string, args: Record<string, unknown> = {}, extra: Partial<ExecutionJob> = {}): ExecutionJob {
@@ -23,14 +22,8 @@ export class Scratch {
     return new ScriptExecutor({ path: process.env['PATH'] ?? '', tempRoot: this.jobs, logFlushIntervalMs: 50, ...settings });
   }
 
-  /** Job directories left behind, not counting the one an executor made ahead for its next job. */
   leftoverJobDirs(): string[] {
-    return readdirSync(this.jobs).filter((d) => !d.startsWith(SPARE_DIR_PREFIX));
-  }
-
-  /** Directories made ahead for a next job (TempDirs). */
-  spareDirs(): string[] {
-    return readdirSync(this.jobs).filter((d) => d.startsWith(SPARE_DIR_PREFIX));
+    return readdirSync(this.jobs);
   }
 
   read(name: string): string {
