@@ -1,8 +1,6 @@
-import { Client, Notification, Pool } from 'pg';
-import { testDatabaseUrl } from '@millrace/testing';
+import type { Pool } from 'pg';
 import type { FinishedJob } from './job-finish.util';
 import { PgJobQueue } from './pg-job-queue.repository';
-import { JOB_COMPLETED_CHANNEL } from './queue.channels';
 import { QueueErrorCode } from './queue.error';
 import type { ClaimedJob } from './queue.types';
 import { expectQueueError, newJob, testPool } from './queue.test-util';
@@ -84,34 +82,5 @@ describe.each([
     expect(again).toMatchObject({ repeated: true, next: { id: queued } });
     expect(await queue.get('acme', job.id)).toMatchObject({ result: 'first' });
     expect(completed.filter((c) => c.id === job.id)).toHaveLength(hooked ? 1 : 0);
-  });
-});
-
-describe('completeAndClaim in one statement still announces an awaited completion', () => {
-  let pool: Pool;
-  let listener: Client;
-  const heard: string[] = [];
-
-  beforeAll(async () => {
-    pool = testPool();
-    listener = new Client({ connectionString: testDatabaseUrl() });
-    await listener.connect();
-    listener.on('notification', (n: Notification) => heard.push(n.payload ?? ''));
-    await listener.query(`LISTEN ${JOB_COMPLETED_CHANNEL}`);
-  });
-  afterAll(async () => {
-    await listener.end();
-    await pool.end();
-  });
-
-  it('notifies for the flagged job only', async () => {
-    const queue = new PgJobQueue(pool);
-    await queue.pushMany([newJob({ tag: 'cc-notify' }), newJob({ tag: 'cc-notify' })]);
-    const [silent, watched] = await queue.claim({ worker: 'w', tags: ['cc-notify'], limit: 2 });
-    await queue.requestCompletionNotice(watched!.id);
-    await queue.completeAndClaim(silent!.id, silent!.claimId, { success: true, result: 1 }, { worker: 'w', tags: ['cc-notify'] });
-    await queue.completeAndClaim(watched!.id, watched!.claimId, { success: true, result: 2 }, { worker: 'w', tags: ['cc-notify'] });
-    for (let i = 0; i < 200 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(heard).toEqual([watched!.id]);
   });
 });

@@ -63,4 +63,15 @@ describe('completion notifications go only to jobs somebody waits on', () => {
     for (let i = 0; i < 200 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
     expect(heard).toEqual([id]);
   });
+
+  it('announces a flagged job completed with completeAndClaim (one statement), not the other', async () => {
+    heard.length = 0;
+    const silent = await claimOne('cc-notify');
+    const watched = await claimOne('cc-notify');
+    await queue.requestCompletionNotice(watched.id);
+    await queue.completeAndClaim(silent.id, silent.claimId, { success: true, result: 1 }, { worker: 'w', tags: ['cc-notify'] });
+    await queue.completeAndClaim(watched.id, watched.claimId, { success: true, result: 2 }, { worker: 'w', tags: ['cc-notify'] });
+    for (let i = 0; i < 200 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(heard).toEqual([watched.id]);
+  });
 });
