@@ -167,7 +167,7 @@ export class PgJobQueue {
 
   /**
    * `complete`, then `claim` of one more job for `next.worker` — in one statement and one
-   * transaction (FINISH_AND_CLAIM) when it can: an agent's result with its next job
+   * transaction (finishAndClaimStatement) when it can: an agent's result with its next job
    * (send_result?next=true) costs one round trip and one commit instead of two. The next job is
    * claimed only once the result is stored: a stale claim throws as `complete` does and claims
    * nothing; a repeated result (stored before by this claim) claims on its own afterwards.
