@@ -118,6 +118,9 @@ async function pullJob(req: FastRequest, res: ServerResponse, rawQuery: Record<s
   const outcome = await d.pull.pull(agent, query.wait_s, res, query.prefetch);
   switch (outcome.kind) {
     case 'job':
+      // An immediate claim (wait_s=0) for an agent that left meanwhile (a long poll's job goes to
+      // the next waiter instead, JobDispatcher).
+      if (!res.socket || res.socket.destroyed) return d.pull.giveBack(outcome.job, `${agent.worker} left before receiving it`);
       sendJson(res, HttpStatus.OK, d.pull.reply(outcome.job, agent));
       d.logger.log(`job ${outcome.job.id} (tag ${outcome.job.tag}, claim ${outcome.job.claimId}) delivered to ${agent.worker}`);
       return;
@@ -153,6 +156,13 @@ async function sendResult(req: FastRequest, res: ServerResponse, [, ws, id]: Reg
   }
   const { repeated, next } = await storeWithNext(agent, grant, body, d);
   logStored(repeated);
+  if (next && (!res.socket || res.socket.destroyed)) {
+    // The agent left while its next job was claimed: give the job back now rather than leave
+    // it claimed until the monitor requeues it. Its result is stored; a retry of it is
+    // answered `repeated` and claims afresh.
+    await d.pull.giveBack(next, `${agent.worker} left before receiving it with a result's reply`);
+    return;
+  }
   if (next) d.logger.log(`job ${next.id} (tag ${next.tag}, claim ${next.claimId}) delivered to ${agent.worker} with a result's reply`);
   sendJson(res, HttpStatus.OK, { repeated, next: next ? d.pull.reply(next, agent) : null });
 }

@@ -1,4 +1,4 @@
-import { agentHeaders, agentToken, bootLongPollBroker, LongPollHarness, newJob } from '../testing/agent-broker.fixture';
+import { agentHeaders, agentToken, bootLongPollBroker, eventually, LongPollHarness, newJob } from '../testing/agent-broker.fixture';
 
 describe('pull_job prefetch and release_job: a busy agent asks ahead, an idle one goes first', () => {
   let h: LongPollHarness;
@@ -50,6 +50,34 @@ describe('pull_job prefetch and release_job: a busy agent asks ahead, an idle on
   it.each([['yes'], ['2'], ['']])('refuses prefetch=%p with 400 naming the parameter', async (value) => {
     const res = await pull(agentToken(h.keys, { tags: ['pf-bad'] }), 'x', `wait_s=0&prefetch=${value}`).expect(400);
     expect(res.body.error.message).toMatch(/prefetch/);
+  });
+
+  it('an immediate pull (wait_s=0) whose agent left while the job was claimed gives the job back at once', async () => {
+    const token = agentToken(h.keys, { tags: ['pf-left'] });
+    const id = await h.queue.push(newJob('pf-left'));
+    const request = pull(token, 'w', 'wait_s=0');
+    const real = h.queue.claim.bind(h.queue);
+    let claimed = false;
+    const claim = jest.spyOn(h.queue, 'claim').mockImplementationOnce(async (...args) => {
+      request.abort();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const jobs = await real(...args);
+      claimed = jobs.length === 1;
+      return jobs;
+    });
+    try {
+      await request.then(
+        () => undefined,
+        () => undefined,
+      );
+      const row = await eventually(async () => {
+        const { rows } = await h.pool.query(`SELECT running, claim_id, restarts FROM job_queue WHERE id = $1`, [id]);
+        return claimed && rows[0]?.running === false ? rows[0] : undefined;
+      }, 'the job to be claimed, then given back');
+      expect(row).toEqual({ running: false, claim_id: null, restarts: 0 });
+    } finally {
+      claim.mockRestore();
+    }
   });
 
   it('release_job gives a claimed job back: queued again for anyone, restarts unchanged, the old claim dead', async () => {
@@ -158,6 +186,39 @@ describe('pull_job prefetch and release_job: a busy agent asks ahead, an idle on
       expect(res.body.error.message).toMatch(/claim/);
       const { rows } = await h.pool.query(`SELECT count(*) FILTER (WHERE NOT running)::int AS queued FROM job_queue WHERE id = ANY($1::uuid[])`, [[a, b]]);
       expect(rows[0]).toEqual({ queued: 2 });
+    });
+
+    it('gives the next job back at once when the agent left while it was claimed; the result stays stored', async () => {
+      const token = agentToken(h.keys, { tags: ['nx-left'] });
+      const [a, b] = await h.queue.pushMany([newJob('nx-left'), newJob('nx-left')]);
+      const got = await pull(token, 'w', 'wait_s=0').expect(200);
+      expect(got.body.job.id).toBe(a);
+      const request = sendResult(token, 'w', a!, got.body.job_token, 'next=true');
+      const real = h.queue.completeAndClaim.bind(h.queue);
+      // The agent's connection drops while the broker stores the result and claims the next job.
+      let claimed = false;
+      const combined = jest.spyOn(h.queue, 'completeAndClaim').mockImplementationOnce(async (...args) => {
+        request.abort();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const reply = await real(...args);
+        claimed = reply.next?.id === b;
+        return reply;
+      });
+      try {
+        await request.then(
+          () => undefined,
+          () => undefined,
+        );
+        await eventually(async () => ((await h.queue.get('acme', a!))?.type === 'CompletedJob' ? true : undefined), 'the result to be stored');
+        const row = await eventually(async () => {
+          const { rows } = await h.pool.query(`SELECT running, claim_id, restarts FROM job_queue WHERE id = $1`, [b]);
+          return claimed && rows[0]?.running === false ? rows[0] : undefined;
+        }, 'the next job to be claimed, then given back');
+        expect(row).toEqual({ running: false, claim_id: null, restarts: 0 });
+      } finally {
+        combined.mockRestore();
+      }
+      expect(await h.queue.get('acme', a!)).toMatchObject({ type: 'CompletedJob', success: true, result: { id: a } });
     });
 
     it.each([['yes'], ['2']])('refuses next=%p with 400 naming the parameter, and stores nothing', async (value) => {

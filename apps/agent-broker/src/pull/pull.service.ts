@@ -1,4 +1,4 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable, Logger } from '@nestjs/common';
 import { ClaimedJob, ClaimRequest, PgJobQueue } from '@millrace/queue';
 import type { ServerResponse } from 'node:http';
 import type { AgentIdentity } from '../auth/agent-identity';
@@ -13,6 +13,8 @@ import { WaiterRegistry } from './waiter-registry';
 /** pull_job: an immediate claim (wait_s=0) or a long poll served by the dispatcher. */
 @Injectable()
 export class PullService {
+  private readonly logger = new Logger('PullService');
+
   constructor(
     private readonly queue: PgJobQueue,
     private readonly dispatcher: JobDispatcher,
@@ -66,6 +68,20 @@ export class PullService {
     this.pings.touch(agent.worker);
     if (this.dispatcher.isStopping || this.registry.hasIdleWaiter(agent.tagsKey)) return null;
     return claimFor(agent);
+  }
+
+  /**
+   * A job claimed for an agent that cannot receive it any more: queued again at once (never
+   * run, `restarts` unchanged). If that fails it stays claimed, without heartbeats, until the
+   * monitor requeues it as a zombie.
+   */
+  async giveBack(job: ClaimedJob, why: string): Promise<void> {
+    try {
+      const n = await this.queue.release([{ jobId: job.id, claimId: job.claimId }]);
+      this.logger.log(`job ${job.id}: released unstarted (${why})${n === 0 ? '; its claim was already gone' : ''}`);
+    } catch (e) {
+      this.logger.error(`job ${job.id}: cannot release it (${why}): ${e instanceof Error ? e.message : String(e)}; the monitor will requeue it`);
+    }
   }
 
   reply(job: ClaimedJob, agent: AgentIdentity): PullJobReply {
