@@ -1,3 +1,4 @@
+import type { PgJobQueue } from '@millrace/queue';
 import { agentHeaders, agentToken, bootLongPollBroker, eventually, LongPollHarness, newJob } from '../testing/agent-broker.fixture';
 
 describe('pull_job prefetch and release_job: a busy agent asks ahead, an idle one goes first', () => {
@@ -52,32 +53,41 @@ describe('pull_job prefetch and release_job: a busy agent asks ahead, an idle on
     expect(res.body.error.message).toMatch(/prefetch/);
   });
 
-  it('an immediate pull (wait_s=0) whose agent left while the job was claimed gives the job back at once', async () => {
-    const token = agentToken(h.keys, { tags: ['pf-left'] });
-    const id = await h.queue.push(newJob('pf-left'));
-    const request = pull(token, 'w', 'wait_s=0');
-    const real = h.queue.claim.bind(h.queue);
-    let claimed = false;
-    const claim = jest.spyOn(h.queue, 'claim').mockImplementationOnce(async (...args) => {
+  /**
+   * The agent leaves while the broker claims for it: the queue's `method`, once, aborts the
+   * agent's `request` first, then runs as usual. `claimed` is what it returned, once it has.
+   */
+  async function agentLeavesDuring<M extends 'claim' | 'completeAndClaim'>(method: M, request: { abort(): void; then: Promise<unknown>['then'] }, check: (claimed: Awaited<ReturnType<PgJobQueue[M]>>) => Promise<unknown>): Promise<void> {
+    const real = (h.queue[method] as (...a: unknown[]) => Promise<Awaited<ReturnType<PgJobQueue[M]>>>).bind(h.queue);
+    let claimed: Awaited<ReturnType<PgJobQueue[M]>> | undefined;
+    const spy = jest.spyOn(h.queue, method).mockImplementationOnce((async (...args: unknown[]) => {
       request.abort();
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const jobs = await real(...args);
-      claimed = jobs.length === 1;
-      return jobs;
-    });
+      claimed = await real(...args);
+      return claimed;
+    }) as never);
     try {
       await request.then(
         () => undefined,
         () => undefined,
       );
-      const row = await eventually(async () => {
-        const { rows } = await h.pool.query(`SELECT running, claim_id, restarts FROM job_queue WHERE id = $1`, [id]);
-        return claimed && rows[0]?.running === false ? rows[0] : undefined;
-      }, 'the job to be claimed, then given back');
-      expect(row).toEqual({ running: false, claim_id: null, restarts: 0 });
+      await eventually(async () => (claimed === undefined ? undefined : true), `${method} to run`);
+      await check(claimed!);
     } finally {
-      claim.mockRestore();
+      spy.mockRestore();
     }
+  }
+
+  const queuedRow = async (id: string) => (await h.pool.query(`SELECT running, claim_id, restarts FROM job_queue WHERE id = $1`, [id])).rows[0];
+
+  it('an immediate pull (wait_s=0) whose agent left while the job was claimed gives the job back at once', async () => {
+    const token = agentToken(h.keys, { tags: ['pf-left'] });
+    const id = await h.queue.push(newJob('pf-left'));
+    await agentLeavesDuring('claim', pull(token, 'w', 'wait_s=0'), async (jobs) => {
+      expect(jobs.map((j) => j.id)).toEqual([id]);
+      const row = await eventually(async () => ((await queuedRow(id))?.running === false ? queuedRow(id) : undefined), 'the job to be given back');
+      expect(row).toEqual({ running: false, claim_id: null, restarts: 0 });
+    });
   });
 
   it('release_job gives a claimed job back: queued again for anyone, restarts unchanged, the old claim dead', async () => {
@@ -193,31 +203,12 @@ describe('pull_job prefetch and release_job: a busy agent asks ahead, an idle on
       const [a, b] = await h.queue.pushMany([newJob('nx-left'), newJob('nx-left')]);
       const got = await pull(token, 'w', 'wait_s=0').expect(200);
       expect(got.body.job.id).toBe(a);
-      const request = sendResult(token, 'w', a!, got.body.job_token, 'next=true');
-      const real = h.queue.completeAndClaim.bind(h.queue);
       // The agent's connection drops while the broker stores the result and claims the next job.
-      let claimed = false;
-      const combined = jest.spyOn(h.queue, 'completeAndClaim').mockImplementationOnce(async (...args) => {
-        request.abort();
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        const reply = await real(...args);
-        claimed = reply.next?.id === b;
-        return reply;
-      });
-      try {
-        await request.then(
-          () => undefined,
-          () => undefined,
-        );
-        await eventually(async () => ((await h.queue.get('acme', a!))?.type === 'CompletedJob' ? true : undefined), 'the result to be stored');
-        const row = await eventually(async () => {
-          const { rows } = await h.pool.query(`SELECT running, claim_id, restarts FROM job_queue WHERE id = $1`, [b]);
-          return claimed && rows[0]?.running === false ? rows[0] : undefined;
-        }, 'the next job to be claimed, then given back');
+      await agentLeavesDuring('completeAndClaim', sendResult(token, 'w', a!, got.body.job_token, 'next=true'), async (reply) => {
+        expect(reply.next?.id).toBe(b);
+        const row = await eventually(async () => ((await queuedRow(b!))?.running === false ? queuedRow(b!) : undefined), 'the next job to be given back');
         expect(row).toEqual({ running: false, claim_id: null, restarts: 0 });
-      } finally {
-        combined.mockRestore();
-      }
+      });
       expect(await h.queue.get('acme', a!)).toMatchObject({ type: 'CompletedJob', success: true, result: { id: a } });
     });
 
