@@ -120,7 +120,7 @@ async function pullJob(req: FastRequest, res: ServerResponse, rawQuery: Record<s
     case 'job':
       // An immediate claim (wait_s=0) for an agent that left meanwhile (a long poll's job goes to
       // the next waiter instead, JobDispatcher).
-      if (!res.socket || res.socket.destroyed) return d.pull.giveBack(outcome.job, `${agent.worker} left before receiving it`);
+      if (!res.socket || res.socket.destroyed) return d.pull.giveBack(outcome.job);
       sendJson(res, HttpStatus.OK, d.pull.reply(outcome.job, agent));
       d.logger.log(`job ${outcome.job.id} (tag ${outcome.job.tag}, claim ${outcome.job.claimId}) delivered to ${agent.worker}`);
       return;
@@ -160,7 +160,7 @@ async function sendResult(req: FastRequest, res: ServerResponse, [, ws, id]: Reg
     // The agent left while its next job was claimed: give the job back now rather than leave
     // it claimed until the monitor requeues it. Its result is stored; a retry of it is
     // answered `repeated` and claims afresh.
-    await d.pull.giveBack(next, `${agent.worker} left before receiving it with a result's reply`);
+    await d.pull.giveBack(next);
     return;
   }
   if (next) d.logger.log(`job ${next.id} (tag ${next.tag}, claim ${next.claimId}) delivered to ${agent.worker} with a result's reply`);

@@ -150,7 +150,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
       }
     }
     if (renamed.length > 0) this.recordNames(renamed);
-    if (pending.length > 0) await this.release(pending);
+    if (pending.length > 0) await this.releaseUndelivered(pending);
   }
 
   /** Shows each job under the agent that got it; shutdown waits for these writes. */
@@ -166,7 +166,12 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     this.naming.add(write);
   }
 
-  private async release(jobs: ClaimedJob[]): Promise<void> {
+  /**
+   * Gives back jobs claimed for agents that left before receiving them (never run, `restarts`
+   * unchanged, NOTIFY); also for the immediate claims of pull_job?wait_s=0 and
+   * send_result?next=true. If that fails they stay claimed until the monitor requeues them.
+   */
+  async releaseUndelivered(jobs: ClaimedJob[]): Promise<void> {
     try {
       const n = await this.queue.release(jobs.map(held));
       this.logger.log(`released ${n} claimed job(s) whose agents left before receiving them`);
