@@ -21,6 +21,14 @@ interface UnsentResult {
   next?: (reply: PullJobReply | null) => void;
 }
 
+/**
+ * How long a finished job's outcome waits for a ride in flight (`complete`). The ride is one
+ * immediate exchange, a few milliseconds; past this the outcome goes on its own.
+ */
+const RIDE_WAIT_MAX_MS = 100;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** A few quick retries; the worker loop adds its own backoff around these calls. */
 const SHORT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 250, maxDelayMs: 2000 };
 
@@ -40,6 +48,8 @@ export class BrokerJobSource implements JobSource {
   private readonly http: RetryingHttpClient;
   /** Results reported but not sent yet: a prefetch pull made meanwhile goes with one of them. */
   private readonly unsent: UnsentResult[] = [];
+  /** The `send_result?next=true` exchange in flight, if any (it settles once its reply is in). */
+  private riding: Promise<unknown> | null = null;
 
   constructor(private readonly o: BrokerJobSourceOptions) {
     this.http = new RetryingHttpClient({
@@ -113,6 +123,12 @@ export class BrokerJobSource implements JobSource {
    * Sends the outcome (retried until delivered) on the event loop's next turn rather than at
    * once: the worker loop asks for its next prefetch in the same turn as it reports, and that
    * pull then goes in this request (see `pull`).
+   *
+   * While a result carrying a pull is still on its way (`send_result?next=true`), the outcome
+   * waits for that reply, at most `RIDE_WAIT_MAX_MS`: the reply brings the job this slot runs
+   * next, and the prefetch the loop then asks for rides on this outcome. Sent at once instead,
+   * it went alone and that prefetch became a `pull_job` of its own: two exchanges (and two
+   * statements) per job instead of one, on every other job of a busy agent (bench:fleet).
    */
   complete(job: WorkerJob, outcome: ExecutionResult): Promise<void> {
     const body = outcome.success
@@ -125,7 +141,19 @@ export class BrokerJobSource implements JobSource {
         };
     const pending: UnsentResult = { job, body };
     this.unsent.push(pending);
-    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.sendResult(pending));
+    return this.sendTurn().then(() => this.sendResult(pending));
+  }
+
+  /** Resolves when a result is to be sent: next turn, and after the ride in flight (bounded). */
+  private async sendTurn(): Promise<void> {
+    await nextTurn();
+    const riding = this.riding;
+    if (!riding) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([riding, new Promise<void>((resolve) => (timer = setTimeout(resolve, RIDE_WAIT_MAX_MS)))]);
+    clearTimeout(timer);
+    // The loop takes the job that came back and asks for its next prefetch within this turn.
+    await nextTurn();
   }
 
   private async sendResult(r: UnsentResult): Promise<void> {
@@ -133,10 +161,13 @@ export class BrokerJobSource implements JobSource {
     const path = `/api/w/${r.job.workspaceId}/agent_workers/send_result/${r.job.id}`;
     const headers = { 'x-job-token': r.job.token };
     let next: PullJobReply | null = null;
+    const exchange = this.call(() => this.http.post<{ repeated: boolean; next?: PullJobReply | null }>(path, r.body, { headers, retry: RETRY_FOREVER, ...(r.next ? { query: { next: 'true' } } : {}) }));
+    const ride = r.next ? exchange.catch(() => undefined) : null;
+    if (ride) this.riding = ride;
     try {
-      const res = await this.call(() => this.http.post<{ repeated: boolean; next?: PullJobReply | null }>(path, r.body, { headers, retry: RETRY_FOREVER, ...(r.next ? { query: { next: 'true' } } : {}) }));
-      next = res.data?.next ?? null;
+      next = (await exchange).data?.next ?? null;
     } finally {
+      if (ride && this.riding === ride) this.riding = null;
       // A pull riding on this result long-polls by itself if no job came back (or it failed).
       r.next?.(next);
     }
