@@ -132,15 +132,34 @@ describe('agent worker through the broker (real processes)', () => {
   it('drains on SIGTERM: the running job finishes and the agent exits 0', async () => {
     const { agent } = startAgent(['sys-drain']);
     const id = await push('sys-drain', 'bash', 'echo started; sleep 3; echo finished');
-    // Running on the agent (its first log line is in), not only claimed for it: a SIGTERM that
-    // ends the agent's poll while the claimed job's reply is still on its way loses that reply,
-    // and the job waits for the zombie monitor (a known gap, apps/agent-broker/README.md).
-    await eventually(async () => ((await queue.getLogs('acme', id))?.includes('started') ? true : undefined), 'the job to start on the agent');
+    // As soon as the job is claimed for the agent, possibly before its reply reached the agent:
+    // the stopping agent ends its poll through the broker (end_poll) rather than closing the
+    // connection, so that reply still arrives and the job runs.
+    await eventually(async () => ((await queue.get('acme', id))?.running ? true : undefined), 'the job to be claimed');
     const exit = await agent.stop('SIGTERM');
     expect(exit.code).toBe(0);
     const done = await completed(id, 10_000);
     expect(done).toMatchObject({ success: true });
     expect(await queue.getLogs('acme', id)).toContain('finished');
+  });
+
+  it('SIGTERM while a job is being handed to the idle agent: the job is run or left queued, never left claimed without a runner', async () => {
+    for (let round = 0; round < 4; round++) {
+      const { agent } = startAgent(['sys-stop-race']);
+      await agent.waitForOutput('starting against');
+      const id = await push('sys-stop-race', 'bash', 'echo ran');
+      // Staggered, so that the stop lands before, during and after the claim across rounds.
+      await new Promise((r) => setTimeout(r, round * 3));
+      expect((await agent.stop('SIGTERM')).code).toBe(0);
+      const job = await queue.get('acme', id);
+      if (job?.type === 'CompletedJob') {
+        expect(job.success).toBe(true);
+      } else {
+        // Not run: it must be claimable again now, not claimed by the agent that has left.
+        expect(job).toMatchObject({ type: 'QueuedJob', running: false });
+        await pool.query('DELETE FROM job_queue WHERE id = $1', [id]);
+      }
+    }
   });
 
   it('exits 1 saying the token was rejected once it is revoked', async () => {

@@ -74,6 +74,15 @@ export class PullService {
     return { worker: agent.worker, tags: agent.tags, excludeKinds: AGENT_EXCLUDED_KINDS };
   }
 
+  /**
+   * `end_poll`: the agent is stopping and asks for its open polls to end now (each answers
+   * 204) instead of cutting their connections — a job handed to a poll just before is then
+   * still received, where a cut connection could lose its reply in flight.
+   */
+  endPolls(agent: AgentIdentity): number {
+    return this.registry.endPollsOf(agent);
+  }
+
   /** Jobs claimed for an agent that left before receiving them go back at once (JobDispatcher). */
   giveBack(job: ClaimedJob): Promise<void> {
     return this.dispatcher.releaseUndelivered([job]);

@@ -143,6 +143,23 @@ export class WaiterRegistry {
     return n;
   }
 
+  /**
+   * Ends the open polls of one agent (`end_poll`, sent by a stopping agent): they answer no
+   * job. A poll already handed a job is no longer here; its reply carries that job.
+   */
+  endPollsOf(agent: { worker: string; tagsKey: string }): number {
+    const group = this.groups.get(agent.tagsKey);
+    if (!group) return 0;
+    let n = 0;
+    for (const w of [...group.waiters]) {
+      if (w.agent.worker !== agent.worker) continue;
+      group.waiters.delete(w);
+      if (w.settle({ kind: 'no_job' })) n++;
+    }
+    this.dropIfIdle(group);
+    return n;
+  }
+
   /** Answers every poll (shutdown). */
   settleAll(outcome: WaitOutcome): void {
     for (const group of [...this.groups.values()]) {

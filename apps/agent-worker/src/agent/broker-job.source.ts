@@ -27,6 +27,10 @@ interface UnsentResult {
  */
 const RIDE_WAIT_MAX_MS = 100;
 
+/** How long a stopping worker's poll may take to end after `end_poll` (before its connection is cut). */
+const END_POLL_GRACE_MS = 1_000;
+const NO_RETRY: RetryPolicy = { retries: 0, baseDelayMs: 0, maxDelayMs: 0 };
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A few quick retries; the worker loop adds its own backoff around these calls. */
@@ -74,10 +78,38 @@ export class BrokerJobSource implements JobSource {
         if (signal.aborted) return null;
       }
     }
+    if (signal.aborted) return null;
     const query = { wait_s: this.o.pullWaitS, ...(options?.prefetch ? { prefetch: 'true' } : {}) };
-    const res = await this.call(() => this.http.post<PullJobReply | ''>('/api/agent_workers/pull_job', {}, { query, timeoutMs: (this.o.pullWaitS + 15) * 1000, signal }));
-    if (res.status === 204 || !res.data) return null;
-    return toWorkerJob(res.data);
+    // Stopping ends the poll through the broker (endPoll), not by closing its connection.
+    const poll = new AbortController();
+    let cut: NodeJS.Timeout | undefined;
+    const onStop = () => (cut = this.endPoll(poll));
+    signal.addEventListener('abort', onStop, { once: true });
+    try {
+      const res = await this.call(() => this.http.post<PullJobReply | ''>('/api/agent_workers/pull_job', {}, { query, timeoutMs: (this.o.pullWaitS + 15) * 1000, signal: poll.signal }));
+      if (res.status === 204 || !res.data) return null;
+      return toWorkerJob(res.data);
+    } finally {
+      signal.removeEventListener('abort', onStop);
+      clearTimeout(cut);
+    }
+  }
+
+  /**
+   * The worker is stopping while a poll is open: asks the broker to end it (`end_poll`), which
+   * answers it 204 — or it already carries a job handed to it just before, and that job still
+   * arrives (the loop drains or releases it). Closing the connection instead could lose such
+   * a reply on its way, leaving the job claimed until the monitor requeues it. The connection
+   * is cut only if `end_poll` fails (an older broker answers 404) or the poll has not ended
+   * `END_POLL_GRACE_MS` after asking.
+   */
+  private endPoll(poll: AbortController): NodeJS.Timeout {
+    const cut = setTimeout(() => poll.abort(), END_POLL_GRACE_MS);
+    this.http.post('/api/agent_workers/end_poll', {}, { timeoutMs: END_POLL_GRACE_MS, retry: NO_RETRY }).catch((e: unknown) => {
+      this.o.logger.warn(`could not end the open poll through the broker (${e instanceof Error ? e.message : String(e)}); closing its connection`);
+      poll.abort();
+    });
+    return cut;
   }
 
   /**

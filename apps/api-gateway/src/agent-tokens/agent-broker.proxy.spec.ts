@@ -71,6 +71,7 @@ describe('the gateway forwards the Agent API to the broker', () => {
   it.each([
     ['/api/agent_workers/update_ping', true],
     ['/api/agent_workers/record_init_job', true],
+    ['/api/agent_workers/end_poll', true],
     ['/api/agent_workers/pull_job?wait_s=5', true],
     ['/api/agent_workers/ping_job_status/abc', true],
     ['/api/w/acme/agent_workers/send_result/abc', true],

@@ -8,7 +8,7 @@ import { errorBody } from '@millrace/server-kit';
  * `/api/agent_workers/create_agent_token|list_tokens|blacklist_token` are not.
  */
 const BROKER_ROUTES = [
-  /^\/api\/agent_workers\/(update_ping|pull_job|record_init_job)(\?|$)/,
+  /^\/api\/agent_workers\/(update_ping|pull_job|end_poll|record_init_job)(\?|$)/,
   /^\/api\/agent_workers\/ping_job_status\/[^/?]+(\?|$)/,
   /^\/api\/w\/[^/]+\/agent_workers\/(push_logs|send_result|release_job)\/[^/?]+(\?|$)/,
 ];
