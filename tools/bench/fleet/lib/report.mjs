@@ -76,6 +76,11 @@ export function printReport(log, r) {
       .filter((round) => inRound(round, 'agent') && inRound(round, 'normal'))
       .map((round) => inRound(round, 'agent').jobsPerSec / inRound(round, 'normal').jobsPerSec);
     log(`agent-worker vs normal-worker, ${o.compareJobs} bash \`true\` jobs each, ${o.compareRounds} round(s): agent ${rate('agent').toFixed(1)} jobs/s, normal ${rate('normal').toFixed(1)} jobs/s (medians over rounds), ratio ${r.compareRatio.toFixed(2)}; within each round ${byRound.map((x) => x.toFixed(2)).join(', ')}${r.compare.pinned ? ` (${r.compare.pinned})` : ''}`);
+    // CPU per job of everything a job needs on each path (the worker with its launcher and job
+    // processes, the broker, PostgreSQL): steadier from run to run than throughput, which on a
+    // shared machine also depends on where the processes happen to run.
+    const pathCpu = (w) => median(r.compare.rounds.filter((x) => x.worker === w).map((x) => x.cpuMsPerJob[w] + x.cpuMsPerJob.broker + x.cpuMsPerJob.postgres));
+    log(`  CPU per job on each path (worker with its launcher and jobs + broker + PostgreSQL, medians over rounds): agent ${pathCpu('agent').toFixed(2)} ms, normal ${pathCpu('normal').toFixed(2)} ms`);
   }
   if (r.compare?.skipped) log(`agent-worker vs normal-worker comparison SKIPPED: ${r.compare.skipped}`);
 
