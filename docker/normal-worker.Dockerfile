@@ -30,9 +30,11 @@ FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
     HEALTH_PORT=8003
-# bash jobs need bash, python3 jobs need python3; node:20-slim ships only the former.
+# bash jobs need bash, python3 jobs need python3; node:20-slim ships only the former. tini is
+# PID 1: it passes SIGTERM on to the worker (which drains) and reaps processes a job left
+# behind that were re-parented to it (Node reaps only the children it started).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 \
+ && apt-get install -y --no-install-recommends python3 tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=prod-deps /src/node_modules ./node_modules
@@ -44,4 +46,5 @@ USER 1000:1000
 EXPOSE 8003
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.HEALTH_PORT + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "main.js"]
