@@ -7,7 +7,8 @@
 //   fleet: <N> agents, <C> db connections, p50 <A> ms p99 <B> ms, lost <L>, duplicated <D>
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -67,6 +68,8 @@ const { values: v } = parseArgs({
     // JOB_LAUNCHER for the comparison's two workers: 1 (their default) starts jobs through the
     // job launcher, 0 has each worker fork its jobs itself.
     'compare-job-launcher': { type: 'string', default: '1' },
+    // A/B: another agent-worker bundle (e.g. another tree's tools/bench/fleet/.build/agent-worker.js) in the normal worker's place.
+    'compare-agent-b': { type: 'string' },
     'broker-output': { type: 'string' },
     dist: { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -97,7 +100,11 @@ const o = {
   compareJobs: num('compare-jobs'),
   compareRounds: num('compare-rounds'),
   compareWarmupJobs: num('compare-warmup-jobs', 0),
+  compareAgentB: v['compare-agent-b'] === undefined ? undefined : path.resolve(v['compare-agent-b']),
 };
+if (o.compareAgentB !== undefined && !existsSync(o.compareAgentB)) {
+  throw new Error(`--compare-agent-b: ${o.compareAgentB} does not exist (an agent-worker bundle, e.g. another tree's tools/bench/fleet/.build/agent-worker.js after a bench:fleet run there)`);
+}
 // One client process holds ~2,500 agents: a socket each plus pooled ones for pings/results.
 const clients = v.clients ? num('clients') : Math.max(1, Math.ceil(o.agents / 2500));
 
@@ -222,7 +229,7 @@ try {
   let compare;
   if (!v['skip-compare']) {
     log('comparing one agent-worker with one normal-worker...');
-    compare = await compareWorkers({ scripts, databaseUrl: dbUrl, brokerUrl: `http://127.0.0.1:${brokerPort}`, brokerPid: broker.pid, privateKeyPem: privateKey, jobs: o.compareJobs, rounds: o.compareRounds, warmupJobs: o.compareWarmupJobs, pusher, log, nodeArgs: v['compare-node-args']?.split(/\s+/).filter(Boolean), pin: v['compare-pin'] ? { pgDataDir: server.dataDir } : undefined, jobLauncher: v['compare-job-launcher'] });
+    compare = await compareWorkers({ scripts, databaseUrl: dbUrl, brokerUrl: `http://127.0.0.1:${brokerPort}`, brokerPid: broker.pid, privateKeyPem: privateKey, jobs: o.compareJobs, rounds: o.compareRounds, warmupJobs: o.compareWarmupJobs, pusher, log, nodeArgs: v['compare-node-args']?.split(/\s+/).filter(Boolean), pin: v['compare-pin'] ? { pgDataDir: server.dataDir } : undefined, jobLauncher: v['compare-job-launcher'], agentB: o.compareAgentB });
   }
 
   const report = {

@@ -154,7 +154,7 @@ async function measure(db, pusher, tag, n, timeoutMs, cpuGroups) {
 /**
  * @returns {{ skipped?: string, rounds?: Array<{worker, jobsPerSec, ...}> }}
  */
-export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPid, privateKeyPem, jobs, rounds, warmupJobs = 0, pusher, log, nodeArgs = [], pin, jobLauncher = '1' }) {
+export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPid, privateKeyPem, jobs, rounds, warmupJobs = 0, pusher, log, nodeArgs = [], pin, jobLauncher = '1', agentB }) {
   if (scripts.normalWorker instanceof Error) return { skipped: scripts.normalWorker.message };
   const db = new pg.Client({ connectionString: databaseUrl, application_name: 'fleet-bench-compare' });
   await db.connect();
@@ -165,8 +165,13 @@ export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPi
     const agent = startApp('agent-worker', scripts.agentWorker, { AGENT_TOKEN: token, BASE_INTERNAL_URL: brokerUrl, PULL_WAIT_S: '25', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(agentPort), LOG_LEVEL: 'warn', JOB_LAUNCHER: jobLauncher }, agentPort, { nodeArgs });
     apps.push(agent);
     const normalPort = await freePort();
-    // No worker_group_config row for this group: the default tags, which include `bash`.
-    const normal = startApp('normal-worker', scripts.normalWorker, { DATABASE_URL: databaseUrl, WORKER_GROUP: 'bench', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(normalPort), LOG_LEVEL: 'warn', BASE_INTERNAL_URL: brokerUrl, JOB_LAUNCHER: jobLauncher }, normalPort, { nodeArgs });
+    // `agentB` (--compare-agent-b): another agent-worker bundle takes the normal worker's
+    // place, on the `bash` jobs, for an A/B of two agent-workers on the same broker.
+    const normal = agentB
+      ? startApp('agent-worker-b', agentB, { AGENT_TOKEN: agentTokenMinter(privateKeyPem)({ workerGroup: 'bench', tags: ['bash'] }), BASE_INTERNAL_URL: brokerUrl, PULL_WAIT_S: '25', WORKER_SUFFIX: 'cmpb', HEALTH_PORT: String(normalPort), LOG_LEVEL: 'warn', JOB_LAUNCHER: jobLauncher }, normalPort, { nodeArgs })
+      : // No worker_group_config row for this group: the default tags, which include `bash`.
+        startApp('normal-worker', scripts.normalWorker, { DATABASE_URL: databaseUrl, WORKER_GROUP: 'bench', WORKER_SUFFIX: 'cmp', HEALTH_PORT: String(normalPort), LOG_LEVEL: 'warn', BASE_INTERNAL_URL: brokerUrl, JOB_LAUNCHER: jobLauncher }, normalPort, { nodeArgs });
+    const label = (worker) => (worker === 'agent' ? 'agent-worker' : agentB ? 'agent-worker B' : 'normal-worker');
     apps.push(normal);
     try {
       await Promise.all([agent.ready(60_000), normal.ready(60_000)]);
@@ -177,9 +182,9 @@ export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPi
     const pinged = (name) => async () => (await db.query('SELECT 1 FROM worker_ping WHERE worker = $1', [name])).rowCount > 0;
     try {
       await waitFor(pinged('ag-bench-cmp'), 'the agent-worker to ping', 20_000);
-      await waitFor(pinged('wk-bench-cmp'), 'the normal-worker to ping', 20_000);
+      await waitFor(pinged(agentB ? 'ag-bench-cmpb' : 'wk-bench-cmp'), `the ${label('normal')} to ping`, 20_000);
     } catch (e) {
-      return { skipped: `${e.message}\nagent-worker: ${agent.output.slice(-1500)}\nnormal-worker: ${normal.output.slice(-1500)}` };
+      return { skipped: `${e.message}\nagent-worker: ${agent.output.slice(-1500)}\n${label('normal')}: ${normal.output.slice(-1500)}` };
     }
     await sleep(500);
     let pinned;
@@ -199,8 +204,8 @@ export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPi
     if (warmupJobs > 0) {
       for (const [worker, tag] of [['agent', 'agent-bench'], ['normal', 'bash']]) {
         const r = await measure(db, pusher, tag, warmupJobs, 120_000, cpuGroups);
-        log(`compare warm-up ${worker}-worker: ${r.done}/${r.n} done in ${r.spanMs.toFixed(0)} ms = ${r.jobsPerSec.toFixed(1)} jobs/s (not counted)`);
-        if (r.done < r.n) return { rounds: [], skipped: `the ${worker}-worker completed only ${r.done} of ${r.n} warm-up jobs in 120 s\n${(worker === 'agent' ? agent : normal).output.slice(-2000)}` };
+        log(`compare warm-up ${label(worker)}: ${r.done}/${r.n} done in ${r.spanMs.toFixed(0)} ms = ${r.jobsPerSec.toFixed(1)} jobs/s (not counted)`);
+        if (r.done < r.n) return { rounds: [], skipped: `the ${label(worker)} completed only ${r.done} of ${r.n} warm-up jobs in 120 s\n${(worker === 'agent' ? agent : normal).output.slice(-2000)}` };
       }
     }
     const out = [];
@@ -210,14 +215,14 @@ export async function compareWorkers({ scripts, databaseUrl, brokerUrl, brokerPi
       for (const worker of order) {
         const r = await measure(db, pusher, worker === 'agent' ? 'agent-bench' : 'bash', jobs, 120_000, cpuGroups);
         out.push({ round, worker, ...r });
-        log(`compare round ${round + 1}/${rounds} ${worker}-worker: ${r.done}/${r.n} done (${r.ok} ok) in ${r.spanMs.toFixed(0)} ms = ${r.jobsPerSec.toFixed(1)} jobs/s; per job (medians) claim -> completed ${r.runMs.toFixed(1)} ms, completed -> next claim ${r.gapMs.toFixed(1)} ms, process ${r.execMs.toFixed(1)} ms; CPU per job ${Object.entries(r.cpuMsPerJob).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')} ms`);
+        log(`compare round ${round + 1}/${rounds} ${label(worker)}: ${r.done}/${r.n} done (${r.ok} ok) in ${r.spanMs.toFixed(0)} ms = ${r.jobsPerSec.toFixed(1)} jobs/s; per job (medians) claim -> completed ${r.runMs.toFixed(1)} ms, completed -> next claim ${r.gapMs.toFixed(1)} ms, process ${r.execMs.toFixed(1)} ms; CPU per job ${Object.entries(r.cpuMsPerJob).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')} ms`);
         if (r.done < r.n) {
-          return { rounds: out, skipped: `the ${worker}-worker completed only ${r.done} of ${r.n} jobs in 120 s\n${(worker === 'agent' ? agent : normal).output.slice(-2000)}` };
+          return { rounds: out, skipped: `the ${label(worker)} completed only ${r.done} of ${r.n} jobs in 120 s\n${(worker === 'agent' ? agent : normal).output.slice(-2000)}` };
         }
         await sleep(300);
       }
     }
-    return { rounds: out, pinned };
+    return { rounds: out, pinned, agentB };
   } finally {
     await Promise.all(apps.map((a) => a.stop()));
     await db.end();

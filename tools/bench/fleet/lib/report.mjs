@@ -75,12 +75,13 @@ export function printReport(log, r) {
     const byRound = [...new Set(r.compare.rounds.map((x) => x.round))]
       .filter((round) => inRound(round, 'agent') && inRound(round, 'normal'))
       .map((round) => inRound(round, 'agent').jobsPerSec / inRound(round, 'normal').jobsPerSec);
-    log(`agent-worker vs normal-worker, ${o.compareJobs} bash \`true\` jobs each, ${o.compareRounds} round(s): agent ${rate('agent').toFixed(1)} jobs/s, normal ${rate('normal').toFixed(1)} jobs/s (medians over rounds), ratio ${r.compareRatio.toFixed(2)}; within each round ${byRound.map((x) => x.toFixed(2)).join(', ')}${r.compare.pinned ? ` (${r.compare.pinned})` : ''}`);
+    const b = r.compare.agentB;
+    log(`agent-worker vs ${b ? `agent-worker B (${b})` : 'normal-worker'}, ${o.compareJobs} bash \`true\` jobs each, ${o.compareRounds} round(s): agent ${rate('agent').toFixed(1)} jobs/s, ${b ? 'B' : 'normal'} ${rate('normal').toFixed(1)} jobs/s (medians over rounds), ratio ${r.compareRatio.toFixed(2)}; within each round ${byRound.map((x) => x.toFixed(2)).join(', ')}${r.compare.pinned ? ` (${r.compare.pinned})` : ''}`);
     // CPU per job of everything a job needs on each path (the worker with its launcher and job
     // processes, the broker, PostgreSQL): steadier from run to run than throughput, which on a
     // shared machine also depends on where the processes happen to run.
     const pathCpu = (w) => median(r.compare.rounds.filter((x) => x.worker === w).map((x) => x.cpuMsPerJob[w] + x.cpuMsPerJob.broker + x.cpuMsPerJob.postgres));
-    log(`  CPU per job on each path (worker with its launcher and jobs + broker + PostgreSQL, medians over rounds): agent ${pathCpu('agent').toFixed(2)} ms, normal ${pathCpu('normal').toFixed(2)} ms`);
+    log(`  CPU per job on each path (worker with its launcher and jobs + broker + PostgreSQL, medians over rounds): agent ${pathCpu('agent').toFixed(2)} ms, ${b ? 'B' : 'normal'} ${pathCpu('normal').toFixed(2)} ms`);
   }
   if (r.compare?.skipped) log(`agent-worker vs normal-worker comparison SKIPPED: ${r.compare.skipped}`);
 
@@ -94,7 +95,8 @@ export function printReport(log, r) {
   log(`target 0 lost, 0 duplicated: ${met(r.lost === 0 && r.dup.count === 0)}`);
   log(`target dispatch p99 <= 100 ms at ${o.rate} jobs/s: ${met(p99 <= 100)} (${ms(p99)} ms)`);
   log(`target idle dispatch p50 <= 10 ms: ${met(idle50 <= 10)} (${ms(idle50)} ms)`);
-  if (Number.isFinite(r.compareRatio)) log(`target agent/normal throughput >= 0.95: ${met(r.compareRatio >= 0.95)} (${r.compareRatio.toFixed(2)})`);
+  if (r.compare?.agentB) log(`target agent/normal throughput >= 0.95: not measured (an A/B of two agent-workers, --compare-agent-b)`);
+  else if (Number.isFinite(r.compareRatio)) log(`target agent/normal throughput >= 0.95: ${met(r.compareRatio >= 0.95)} (${r.compareRatio.toFixed(2)})`);
   log(`(${((Date.now() - r.startedAt) / 1000).toFixed(0)} s)`);
   log(`fleet: ${r.connected} agents, ${r.db.all} db connections, p50 ${ms(p50)} ms p99 ${ms(p99)} ms, lost ${r.lost}, duplicated ${r.dup.count}`);
 }
