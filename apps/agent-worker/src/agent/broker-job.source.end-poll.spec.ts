@@ -1,5 +1,6 @@
+import { eventually } from '@millrace/testing';
 import { HttpClientError } from '@millrace/http-client';
-import { fakeBroker, pullReply, sourceFor, until } from '../testing/fake-broker';
+import { fakeBroker, pullReply, sourceFor } from '../testing/fake-broker';
 
 describe('BrokerJobSource: stopping during a long poll', () => {
   it('asks the broker to end the poll (end_poll) and keeps its connection: a job handed to the poll at that moment still arrives', async () => {
@@ -15,7 +16,7 @@ describe('BrokerJobSource: stopping during a long poll', () => {
     try {
       const stop = new AbortController();
       const pulled = sourceFor(broker.url).pull(stop.signal);
-      await until(() => answerPoll !== undefined, 'the poll to reach the broker');
+      await eventually(() => answerPoll !== undefined, 'the poll to reach the broker', 5_000, 5);
       stop.abort();
       expect((await pulled)?.id).toBe('handed-over');
       expect(broker.seen.map((s) => s.route)).toEqual(['pull_job', 'end_poll']);
@@ -37,7 +38,7 @@ describe('BrokerJobSource: stopping during a long poll', () => {
     try {
       const stop = new AbortController();
       const pulled = sourceFor(broker.url).pull(stop.signal);
-      await until(() => answerPoll !== undefined, 'the poll to reach the broker');
+      await eventually(() => answerPoll !== undefined, 'the poll to reach the broker', 5_000, 5);
       stop.abort();
       expect(await pulled).toBeNull();
       expect(broker.cut).toEqual([]);
@@ -55,10 +56,10 @@ describe('BrokerJobSource: stopping during a long poll', () => {
     try {
       const stop = new AbortController();
       const pulled = sourceFor(broker.url, warnings).pull(stop.signal);
-      await until(() => broker.seen.length === 1, 'the poll to reach the broker');
+      await eventually(() => broker.seen.length === 1, 'the poll to reach the broker', 5_000, 5);
       stop.abort();
       await expect(pulled).rejects.toBeInstanceOf(HttpClientError);
-      await until(() => broker.cut.length === 1, 'the poll connection to close');
+      await eventually(() => broker.cut.length === 1, 'the poll connection to close', 5_000, 5);
       expect(broker.cut).toEqual(['pull_job']);
       expect(warnings.join('\n')).toMatch(/could not end the open poll through the broker.*404/);
     } finally {

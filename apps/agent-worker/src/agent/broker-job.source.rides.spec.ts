@@ -1,5 +1,6 @@
+import { eventually } from '@millrace/testing';
 import type { ExecutionResult } from '@millrace/executor';
-import { FakeBroker, fakeBroker, pullReply, sourceFor, until, workerJob } from '../testing/fake-broker';
+import { FakeBroker, fakeBroker, pullReply, sourceFor, workerJob } from '../testing/fake-broker';
 import type { BrokerJobSource } from './broker-job.source';
 
 const ok: ExecutionResult = { success: true, result: null, durationMs: 3 };
@@ -19,7 +20,7 @@ async function rideOnJ1InFlight(): Promise<{ broker: FakeBroker; src: BrokerJobS
   const src = sourceFor(broker.url);
   const reported1 = src.complete(workerJob('j1'), ok);
   const pulled = src.pull(new AbortController().signal, { prefetch: true });
-  await until(() => hold !== undefined, "j1's result to reach the broker");
+  await eventually(() => hold !== undefined, "j1's result to reach the broker", 5_000, 5);
   return { broker, src, reported1, pulled, release: () => hold!() };
 }
 

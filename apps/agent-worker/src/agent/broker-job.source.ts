@@ -1,6 +1,6 @@
 import type { ExecutionResult } from '@millrace/executor';
 import { HttpClientError, HttpClientErrorCode, RETRY_FOREVER, RetryingHttpClient, RetryPolicy } from '@millrace/http-client';
-import { JobSource, JobSourceError, JobSourceErrorCode, JobStatusReply, PullOptions, WorkerJob, WorkerLoopLogger, WorkerPing } from '@millrace/worker-loop';
+import { JobSource, JobSourceError, JobSourceErrorCode, JobStatusReply, nextTurn, PullOptions, WorkerJob, WorkerLoopLogger, WorkerPing } from '@millrace/worker-loop';
 import type { PullJobReply } from '@millrace/contracts';
 import { toWorkerJob } from './pulled-job';
 
@@ -30,8 +30,6 @@ const RIDE_WAIT_MAX_MS = 100;
 /** How long a stopping worker's poll may take to end after `end_poll` (before its connection is cut). */
 const END_POLL_GRACE_MS = 1_000;
 const NO_RETRY: RetryPolicy = { retries: 0, baseDelayMs: 0, maxDelayMs: 0 };
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A few quick retries; the worker loop adds its own backoff around these calls. */
 const SHORT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 250, maxDelayMs: 2000 };

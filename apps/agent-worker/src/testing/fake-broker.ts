@@ -74,9 +74,3 @@ export function sourceFor(url: string, warnings: string[] = []): BrokerJobSource
   const logger = { log: () => undefined, warn: (m: string) => void warnings.push(m), error: () => undefined };
   return new BrokerJobSource({ baseUrl: url, agentToken: 'agent', workerSuffix: 't', pullWaitS: 30, logger, retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
 }
-
-/** Resolves once `check` holds, polling every few ms (throws after 5 s). */
-export async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  if (!check()) throw new Error(`timed out waiting for ${what}`);
-}

@@ -4,6 +4,7 @@ import { describeError, isJobSourceError, JobSourceErrorCode } from './job-sourc
 import { JobRun } from './job.runner';
 import { DEFAULT_WORKER_LOOP_SETTINGS, WorkerLoopSettings } from './worker-loop.settings';
 import type { JobSource, PingType, WorkerJob } from './worker-loop.types';
+import { nextTurn } from './next-turn.util';
 
 export type WorkerLoopOptions = Partial<WorkerLoopSettings> & Pick<WorkerLoopSettings, 'workerName' | 'version' | 'workerInstance'>;
 
@@ -396,9 +397,4 @@ export class WorkerLoop {
     this.settings.onFatal(err);
     void this.stop(0);
   }
-}
-
-/** Resolves after the current turn of the event loop (its I/O included). */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
